@@ -1,0 +1,42 @@
+# sitrep: `make demo` installs everything and extracts the bundled example; `make test` runs the tests.
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+# llama.cpp is built portable (AVX2, no AMX): the native build segfaults on AMX Xeons (llama.cpp #20824).
+LLAMA_VERSION := 0.3.36
+LLAMA_CMAKE   := -DGGML_NATIVE=OFF -DGGML_AVX=ON -DGGML_AVX2=ON -DGGML_FMA=ON -DGGML_F16C=ON -DGGML_AVX512=OFF \
+                 -DGGML_AMX_TILE=OFF -DGGML_AMX_INT8=OFF -DGGML_AMX_BF16=OFF
+WHEELS := $(or $(XDG_CACHE_HOME),$(HOME)/.cache)/sitrep/wheels/avx2
+DEMO_DB := demo.duckdb
+
+.PHONY: install demo test lint bench clean
+
+install: $(VENV)/.installed
+
+$(VENV)/.installed: pyproject.toml Makefile
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install -q --upgrade pip
+	ls $(WHEELS)/llama_cpp_python-$(LLAMA_VERSION)-*.whl >/dev/null 2>&1 || \
+	  (echo "building llama-cpp-python $(LLAMA_VERSION) (about 7 minutes, once per machine)"; \
+	   CMAKE_ARGS="$(LLAMA_CMAKE)" CMAKE_BUILD_PARALLEL_LEVEL=2 \
+	   $(BIN)/pip wheel -q --no-cache-dir --no-deps -w $(WHEELS) llama-cpp-python==$(LLAMA_VERSION))
+	$(BIN)/pip install -q $(WHEELS)/llama_cpp_python-$(LLAMA_VERSION)-*.whl
+	$(BIN)/pip install -q -e '.[local,dev]'
+	$(BIN)/sitrep models --prepare
+	touch $@
+
+demo: install
+	$(BIN)/sitrep extract examples/iris-t-ukraine.txt --db $(DEMO_DB)
+	@echo "Query it: $(BIN)/sitrep sql 'SELECT * FROM latest_transfers' --db $(DEMO_DB)"
+
+test: install
+	$(BIN)/python -m pytest -q
+
+lint: install
+	$(BIN)/ruff check .
+
+bench: install
+	$(BIN)/python benchmarks/local_model.py
+
+clean:
+	rm -rf $(VENV) $(DEMO_DB) .pytest_cache

@@ -1,0 +1,64 @@
+"""Split long documents at paragraph boundaries and merge the per-chunk extractions.
+
+Nothing is truncated: every character of the prompt text lands in exactly one chunk (a single
+paragraph longer than the limit is split at sentence ends, then hard-split).
+"""
+
+from __future__ import annotations
+
+import re
+
+from schemas.records import Extraction
+
+
+def _pieces(text: str, limit: int) -> list[str]:
+    out: list[str] = []
+    for para in re.split(r"(?<=\n)\s*\n", text):
+        if len(para) <= limit:
+            out.append(para)
+            continue
+        for sentence in re.split(r"(?<=[.!?])\s+", para):
+            out += [sentence[i : i + limit] for i in range(0, len(sentence), limit)]
+    return out
+
+
+def split(text: str, limit: int) -> list[str]:
+    """Greedy packing of paragraphs into chunks of at most `limit` characters."""
+    if len(text) <= limit:
+        return [text]
+    chunks: list[str] = []
+    current = ""
+    for piece in _pieces(text, limit):
+        if current and len(current) + len(piece) + 2 > limit:
+            chunks.append(current)
+            current = ""
+        current = f"{current}\n\n{piece}" if current else piece
+    if current.strip():
+        chunks.append(current)
+    return chunks
+
+
+def _event_key(kind: str, record: object) -> tuple:
+    if kind == "transfers":
+        return (record.supplier.casefold(), record.recipient.casefold(), record.weapon.name.casefold())
+    if kind == "meetings":
+        return (frozenset(p.casefold() for p in record.participants), record.when.start)
+    return (record.sender.casefold(), record.host.casefold())
+
+
+def merge(parts: list[Extraction]) -> Extraction:
+    """One extraction from many chunks: actors are merged later by normalise; events by key."""
+    if len(parts) == 1:
+        return parts[0]
+    merged: dict[str, list] = {"actors": [a for p in parts for a in p.actors]}
+    for kind in ("transfers", "meetings", "deployments"):
+        by_key: dict[tuple, object] = {}
+        for record in (r for p in parts for r in getattr(p, kind)):
+            key = _event_key(kind, record)
+            if key in by_key:
+                first = by_key[key]
+                record = first.model_copy(update={"evidence": list(dict.fromkeys([*first.evidence, *record.evidence])),
+                                                  "confidence": max(first.confidence, record.confidence)})
+            by_key[key] = record
+        merged[kind] = list(by_key.values())
+    return Extraction.model_construct(**merged)

@@ -1,0 +1,176 @@
+"""Load a file into a Document: clean text, sha256, language, publication date, title.
+
+The stored text is exactly what grounding offsets refer to. `prompt_text` is the same text with
+page furniture (paywall notices, copyright lines, menus) cut, so that boilerplate never reaches
+the model and cannot become facts.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import unicodedata
+from dataclasses import dataclass
+from pathlib import Path
+
+import dateparser
+from charset_normalizer import from_bytes
+
+MAX_BYTES = 5_000_000
+SUPPORTED = {".txt", ".md", ".markdown", ".html", ".htm", ""}
+
+
+class LoadError(ValueError):
+    """A file that cannot become a document; the message says why and what to do."""
+
+
+@dataclass(frozen=True)
+class Document:
+    text: str
+    sha256: str
+    source: str
+    language: str | None
+    published: str | None
+    title: str | None
+
+    @property
+    def doc_id(self) -> str:
+        """Content-addressed: the same text from two paths is one document."""
+        return self.sha256[:16]
+
+    @property
+    def prompt_text(self) -> str:
+        return strip_boilerplate(self.text)
+
+
+def _decode(data: bytes, path: Path) -> str:
+    if b"\x00" in data[:8192]:
+        raise LoadError(f"{path}: looks binary (NUL bytes); give a .txt, .md or .html file")
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        pass
+    best = from_bytes(data).best()
+    if best is None or best.encoding is None:
+        raise LoadError(f"{path}: not valid UTF-8 and no text encoding could be detected")
+    return str(best)
+
+
+def _check_text(text: str, path: Path) -> str:
+    text = unicodedata.normalize("NFC", text.replace("\r\n", "\n").replace("\r", "\n"))
+    if not text.strip():
+        raise LoadError(f"{path}: empty file, nothing to extract")
+    controls = sum(1 for c in text if unicodedata.category(c) == "Cc" and c not in "\n\t")
+    if controls > max(10, len(text) // 100):
+        raise LoadError(f"{path}: {controls} control characters; this looks binary, not text")
+    return text
+
+
+def _html_to_text(html: str) -> tuple[str, str | None, str | None]:
+    import trafilatura
+
+    text = trafilatura.extract(html, include_comments=False, favor_precision=True) or ""
+    meta = trafilatura.extract_metadata(html)
+    title = meta.title if meta else None
+    published = meta.date if meta and meta.date else None
+    return text, title, published
+
+
+def load_path(path: Path) -> Document:
+    """Read, decode, clean and describe one file; raise LoadError with a clear message."""
+    if not path.exists():
+        raise LoadError(f"{path}: no such file")
+    if not path.is_file():
+        raise LoadError(f"{path}: not a file")
+    if path.suffix.lower() not in SUPPORTED:
+        raise LoadError(f"{path}: unsupported type {path.suffix!r}; use .txt, .md or .html")
+    size = path.stat().st_size
+    if size > MAX_BYTES:
+        raise LoadError(f"{path}: {size:,} bytes is over the {MAX_BYTES:,}-byte limit; split the file")
+    raw = _check_text(_decode(path.read_bytes(), path), path)
+    title = published = None
+    if path.suffix.lower() in {".html", ".htm"}:
+        raw, title, published = _html_to_text(raw)
+        raw = _check_text(raw, path)
+    return document_from_text(raw, source=str(path), title=title, published=published)
+
+
+def document_from_text(
+    text: str, source: str = "<text>", title: str | None = None, published: str | None = None
+) -> Document:
+    text = unicodedata.normalize("NFC", text)
+    language = detect_language(text)
+    return Document(
+        text=text,
+        sha256=hashlib.sha256(text.encode("utf-8")).hexdigest(),
+        source=source,
+        language=language,
+        published=published or find_published(text, language),
+        title=title or find_title(text),
+    )
+
+
+def detect_language(text: str) -> str | None:
+    from langdetect import DetectorFactory, LangDetectException, detect
+
+    DetectorFactory.seed = 0  # deterministic
+    try:
+        return detect(strip_boilerplate(text)[:4000])
+    except LangDetectException:
+        return None
+
+
+_DATE_PATTERNS = [
+    r"\b\d{4}-\d{2}-\d{2}\b",
+    r"\b\d{1,2}\.\d{1,2}\.\d{4}\b",
+    r"\b\d{1,2}(?:er)?\s+[^\W\d_]{3,12}\.?\s+\d{4}\b",  # 2 noiembrie 2024, 1er mars 2023
+    r"\b[^\W\d_]{3,12}\.?\s+\d{1,2},\s+\d{4}\b",  # October 25, 2024
+]
+
+
+def find_published(text: str, language: str | None) -> str | None:
+    """A full date near the top of the article (dateline or byline), as YYYY-MM-DD."""
+    head = text[:600]
+    languages = [language, "en"] if language and language != "en" else ["en"]
+    for pattern in _DATE_PATTERNS:
+        for match in re.finditer(pattern, head):
+            parsed = dateparser.parse(
+                match.group(0), languages=languages, settings={"STRICT_PARSING": True}
+            )
+            if parsed and 1900 < parsed.year < 2100:
+                return parsed.date().isoformat()
+    return None
+
+
+def find_title(text: str) -> str | None:
+    """The first line that reads like a headline: 4 or more words, no final full stop."""
+    for line in text.splitlines()[:8]:
+        line = line.strip().lstrip("#").strip()
+        if any(re.search(p, line) for p in _DATE_PATTERNS) and len(line.split()) < 8:
+            continue  # a dateline, not a headline
+        if len(line.split()) >= 4 and not line.endswith(".") and len(line) < 200:
+            return line
+    return None
+
+
+_CUT_MARKERS = re.compile(
+    r"(mai sunt \d+\s*% din acest articol|abonează-te pentru a|subscribe to (read|continue)|"
+    r"abonnez-vous pour|il vous reste \d+\s*%|this article is for subscribers|"
+    r"to continue reading)",
+    re.IGNORECASE,
+)
+_FURNITURE = re.compile(
+    r"^(drepturi de autor|copyright|©|all rights reserved|tous droits réservés|reclamă|advertisement|"
+    r"publicité|share this|distribuie|retele sociale|rețele sociale|ultimele articole|related articles|"
+    r"read more|citește și|newsletter|cookie)",
+    re.IGNORECASE,
+)
+
+
+def strip_boilerplate(text: str) -> str:
+    """Cut everything after a paywall marker and drop page-furniture lines."""
+    marker = _CUT_MARKERS.search(text)
+    if marker:
+        text = text[: text.rfind("\n", 0, marker.start()) + 1 or marker.start()]
+    kept = [line for line in text.splitlines() if not _FURNITURE.match(line.strip())]
+    return "\n".join(kept).strip()

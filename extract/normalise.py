@@ -1,0 +1,92 @@
+"""Canonical names and codes after validation and before storage.
+
+Countries get their common English name and ISO alpha-3 code, whatever the text called them
+(Phenian, Moscova, Kremlin); actors that collapse onto one name are merged; role fields are
+rewritten to the canonical names so SQL joins work.
+"""
+
+from __future__ import annotations
+
+import pycountry
+
+from schemas.aliases import CANONICAL_COUNTRY_NAMES, COUNTRY_ALIASES
+from schemas.fields import ActorKind
+from schemas.records import ROLE_FIELDS, Actor, Extraction, actor_index
+
+STATE_LIKE = {ActorKind.state}
+
+
+def country_for_name(name: str) -> str | None:
+    """ISO alpha-3 for a country name, capital metonym or local spelling; None if not a country."""
+    key = " ".join(name.casefold().split())
+    if key in COUNTRY_ALIASES:
+        return COUNTRY_ALIASES[key]
+    try:
+        return pycountry.countries.lookup(name).alpha_3
+    except LookupError:
+        return None
+
+
+def country_name(code: str) -> str:
+    if code in CANONICAL_COUNTRY_NAMES:
+        return CANONICAL_COUNTRY_NAMES[code]
+    country = pycountry.countries.get(alpha_3=code)
+    return getattr(country, "common_name", None) or country.name if country else code
+
+
+def _canonical_actor(actor: Actor) -> Actor:
+    code = country_for_name(actor.name)
+    if code is None or actor.kind not in STATE_LIKE:
+        return actor
+    name = country_name(code)
+    aliases = [a for a in dict.fromkeys([*actor.aliases, actor.name]) if a != name]
+    return actor.model_copy(update={"name": name, "country": code, "aliases": aliases})
+
+
+def _merge(actors: list[Actor]) -> list[Actor]:
+    merged: dict[str, Actor] = {}
+    for actor in actors:
+        key = actor.name.casefold()
+        if key not in merged:
+            merged[key] = actor
+            continue
+        first = merged[key]
+        merged[key] = first.model_copy(update={
+            "aliases": list(dict.fromkeys([*first.aliases, *actor.aliases])),
+            "evidence": list(dict.fromkeys([*first.evidence, *actor.evidence])),
+            "country": first.country or actor.country,
+            "role": first.role or actor.role,
+            "confidence": max(first.confidence, actor.confidence),
+        })
+    return list(merged.values())
+
+
+def _rename(value: str, index: dict[str, str]) -> str:
+    key = " ".join(value.casefold().split())
+    if key in index:
+        return index[key]
+    code = country_for_name(value)
+    return country_name(code) if code else value
+
+
+def normalise(extraction: Extraction) -> Extraction:
+    """Return a new Extraction with canonical actors and role fields pointing at them."""
+    originals = list(extraction.actors)
+    actors = _merge([_canonical_actor(a) for a in originals])
+    index = actor_index(actors)
+    for old, new in zip(originals, [_canonical_actor(a) for a in originals], strict=True):
+        index.setdefault(" ".join(old.name.casefold().split()), new.name)
+    update: dict[str, list] = {"actors": actors}
+    for list_name, fields in ROLE_FIELDS.items():
+        records = []
+        for record in getattr(extraction, list_name):
+            changes = {}
+            for field in fields:
+                value = getattr(record, field)
+                if isinstance(value, list):
+                    changes[field] = list(dict.fromkeys(_rename(v, index) for v in value))
+                else:
+                    changes[field] = _rename(value, index)
+            records.append(record.model_copy(update=changes))
+        update[list_name] = records
+    return extraction.model_copy(update=update)

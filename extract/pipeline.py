@@ -1,0 +1,113 @@
+"""document → prompt → LLM → validate → ground → normalise → store. The library API the CLI wraps."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from extract import chunking, rows
+from extract.ground import ground_quotes
+from extract.llm import ExtractionFailed, structured
+from extract.load import Document, LoadError, load_path
+from extract.normalise import normalise
+from extract.prompt import PROMPT_VERSION, messages, prompt_hash, reask_ungrounded
+from extract.providers.base import Provider, ProviderError, Usage
+from extract.store import RunInfo, Store
+from schemas.records import SCHEMA_VERSION, Extraction
+
+log = logging.getLogger("sitrep")
+
+
+@dataclass
+class Options:
+    max_retries: int = 2
+    reask_ungrounded: bool = True
+    chunk_chars: int = 12_000
+    force: bool = False
+
+
+@dataclass
+class DocResult:
+    source: str
+    status: str  # ok | skipped | failed
+    doc: Document | None = None
+    run_id: str | None = None
+    extraction: Extraction | None = None
+    error: str | None = None
+    usage: Usage = field(default_factory=Usage)
+
+    @property
+    def counts(self) -> dict[str, int]:
+        return self.extraction.count() if self.extraction else {}
+
+
+def run_info(doc: Document, provider: Provider) -> RunInfo:
+    return RunInfo(
+        doc_id=doc.doc_id, provider=provider.name, model=provider.model, prompt_version=PROMPT_VERSION,
+        prompt_hash=prompt_hash(Extraction.model_json_schema()), schema_version=SCHEMA_VERSION,
+        params=provider.params(),
+    )
+
+
+def _extract_chunk(provider: Provider, doc: Document, text: str, options: Options) -> Extraction:
+    """One validated extraction of one chunk; ungrounded quotes are re-asked once."""
+    context = {"published": doc.published}
+    msgs = messages(doc, text)
+    result = structured(provider, msgs, Extraction, options.max_retries, context)
+    missing = [s.quote for s in ground_quotes(rows.all_quotes(result), doc.text) if not s.grounded]
+    if not missing or not options.reask_ungrounded:
+        return result
+    followup = [*msgs, {"role": "assistant", "content": result.model_dump_json(exclude_defaults=True)},
+                {"role": "user", "content": reask_ungrounded(missing)}]
+    try:
+        return structured(provider, followup, Extraction, options.max_retries, context)
+    except ExtractionFailed as exc:
+        log.warning("re-ask for ungrounded quotes failed, keeping the first answer: %s", exc)
+        return result
+
+
+def extract_document(doc: Document, provider: Provider, store: Store | None = None,
+                     options: Options | None = None) -> DocResult:
+    """Extract one document; with a store, skip a finished identical run and persist the result."""
+    options = options or Options()
+    run = run_info(doc, provider)
+    if store is not None and not options.force and store.run_status(run.run_id) == "ok":
+        return DocResult(doc.source, "skipped", doc, run.run_id)
+    before = Usage(**vars(provider.usage))
+    try:
+        chunks = chunking.split(doc.prompt_text, options.chunk_chars)
+        parts = [_extract_chunk(provider, doc, chunk, options) for chunk in chunks]
+        extraction = normalise(chunking.merge(parts))
+        error = None
+    except (ExtractionFailed, ProviderError) as exc:
+        extraction, error = None, str(exc)
+    usage = _delta(provider.usage, before)
+    table_rows = rows.to_rows(extraction, doc.text) if extraction else None
+    if store is not None:
+        store.write_run(doc, run, usage, table_rows, error)
+    if error:
+        return DocResult(doc.source, "failed", doc, run.run_id, None, error, usage)
+    return DocResult(doc.source, "ok", doc, run.run_id, extraction, None, usage)
+
+
+def extract_paths(paths: Iterable[Path], provider: Provider, store: Store | None = None,
+                  options: Options | None = None,
+                  on_done: Callable[[DocResult], None] | None = None) -> Iterator[DocResult]:
+    """Extract many files; a bad file is reported and the batch goes on."""
+    for path in paths:
+        try:
+            doc = load_path(path)
+        except LoadError as exc:
+            result = DocResult(str(path), "failed", error=str(exc))
+        else:
+            result = extract_document(doc, provider, store, options)
+        if on_done:
+            on_done(result)
+        yield result
+
+
+def _delta(now: Usage, before: Usage) -> Usage:
+    return Usage(now.calls - before.calls, now.prompt_tokens - before.prompt_tokens,
+                 now.completion_tokens - before.completion_tokens, now.seconds - before.seconds)

@@ -1,0 +1,83 @@
+"""One small interface for every model backend.
+
+A provider turns OpenAI-style chat kwargs into an OpenAI ChatCompletion (`raw_create`).
+Everything above it (instructor's structured output, validation, re-asks, metering, recording)
+is shared, so OpenAI, an OpenAI-compatible server, the embedded model and replayed recordings
+all go through the same code path.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+from abc import ABC, abstractmethod
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import instructor
+from openai.types.chat import ChatCompletion
+
+
+class ProviderError(RuntimeError):
+    """A backend that cannot be used as configured; the message says how to fix it."""
+
+
+@dataclass
+class Usage:
+    calls: int = 0
+    prompt_tokens: int = 0
+    completion_tokens: int = 0
+    seconds: float = 0.0
+
+    def add(self, other: Usage) -> None:
+        self.calls += other.calls
+        self.prompt_tokens += other.prompt_tokens
+        self.completion_tokens += other.completion_tokens
+        self.seconds += other.seconds
+
+
+@dataclass
+class Provider(ABC):
+    model: str
+    mode: instructor.Mode = instructor.Mode.JSON
+    usage: Usage = field(default_factory=Usage)
+    record_dir: Path | None = None
+
+    name: str = "base"
+
+    @abstractmethod
+    def raw_create(self, **kwargs: Any) -> ChatCompletion:
+        """Send one chat request, return the completion."""
+
+    def params(self) -> dict[str, Any]:
+        """What is stored with each run. Never a secret."""
+        return {"mode": self.mode.value}
+
+    def close(self) -> None:  # noqa: B027 - optional hook
+        """Release the backend (free a loaded model, stop a server)."""
+
+    def _metered_create(self, **kwargs: Any) -> ChatCompletion:
+        start = time.perf_counter()
+        completion = self.raw_create(**kwargs)
+        self.usage.calls += 1
+        self.usage.seconds += time.perf_counter() - start
+        if completion.usage:
+            self.usage.prompt_tokens += completion.usage.prompt_tokens or 0
+            self.usage.completion_tokens += completion.usage.completion_tokens or 0
+        if self.record_dir is not None:
+            self._record(kwargs["messages"], completion)
+        return completion
+
+    def _record(self, messages: list[dict], completion: ChatCompletion) -> None:
+        """Append the response to a replay fixture keyed by the article's opening words."""
+        from extract.providers.replay import fixture_for
+
+        path, fixture = fixture_for(self.record_dir, messages)
+        fixture["responses"].append(completion.choices[0].message.content or "")
+        path.write_text(json.dumps(fixture, ensure_ascii=False, indent=1), encoding="utf-8")
+
+    def instructor_client(self) -> instructor.Instructor:
+        return instructor.Instructor(
+            client=None, create=instructor.patch(create=self._metered_create, mode=self.mode), mode=self.mode
+        )

@@ -1,0 +1,116 @@
+"""The embedded model: llama.cpp in-process through llama-cpp-python.
+
+Why in-process rather than llama.cpp's server on loopback: one process, no port, no start-up
+race, and llama-cpp-python keeps the KV cache of the previous request, so the fixed system
+prompt (and the article, across passes) is not re-read. Output is constrained by a grammar built
+from the pydantic JSON schema (instructor's JSON_SCHEMA mode), so it always parses.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import threading
+from dataclasses import dataclass
+from typing import Any
+
+import instructor
+from openai.types.chat import ChatCompletion
+
+from extract.models import ModelSpec, ensure_model, get_spec
+from extract.providers.base import Provider, ProviderError
+
+_SCHEMA_INTRO = "As a genius expert"
+CTX_STEP = 4096
+
+
+def compact_schema(schema: Any) -> Any:
+    """Drop titles: they cost prompt tokens and say nothing the keys do not."""
+    if isinstance(schema, dict):
+        return {k: compact_schema(v) for k, v in schema.items() if k != "title"}
+    if isinstance(schema, list):
+        return [compact_schema(v) for v in schema]
+    return schema
+
+
+def _compact_system(messages: list[dict], schema: dict | None) -> list[dict]:
+    """Replace instructor's indented schema dump with a compact one (about half the tokens)."""
+    if not schema or messages[0]["role"] != "system" or _SCHEMA_INTRO not in messages[0]["content"]:
+        return messages
+    head = messages[0]["content"].split(_SCHEMA_INTRO)[0].rstrip()
+    dump = json.dumps(compact_schema(schema), separators=(",", ":"), ensure_ascii=False)
+    return [{"role": "system", "content": f"{head}\n\nAnswer with one JSON object matching this JSON schema:\n{dump}"},
+            *messages[1:]]
+
+
+@dataclass
+class LocalProvider(Provider):
+    model: str = ""
+    mode: instructor.Mode = instructor.Mode.JSON_SCHEMA
+    threads: int = 0
+    temperature: float = 0.0
+    max_output_tokens: int = 3072
+    seed: int = 0
+    name: str = "local"
+
+    def __post_init__(self) -> None:
+        self.spec: ModelSpec = get_spec(self.model or None)
+        self.model = self.spec.name
+        self.threads = self.threads or os.cpu_count() or 2
+        self._llama: Any = None
+        self._n_ctx = 0
+        self._lock = threading.Lock()
+
+    def params(self) -> dict[str, Any]:
+        return {**super().params(), "threads": self.threads, "temperature": self.temperature,
+                "max_output_tokens": self.max_output_tokens, "seed": self.seed, "sha256": self.spec.sha256}
+
+    @property
+    def context_limit(self) -> int:
+        return self.spec.context_length
+
+    def _load(self, n_ctx: int) -> Any:
+        try:
+            from llama_cpp import Llama
+        except ImportError as exc:
+            raise ProviderError("the local provider needs llama-cpp-python; run `make install`") from exc
+        path = ensure_model(self.spec)
+        self.close()
+        self._llama = Llama(model_path=str(path), n_ctx=n_ctx, n_threads=self.threads, n_batch=512,
+                            seed=self.seed, verbose=False)
+        self._n_ctx = n_ctx
+        return self._llama
+
+    def count_tokens(self, text: str) -> int:
+        llama = self._llama or self._load(CTX_STEP)
+        return len(llama.tokenize(text.encode("utf-8"), add_bos=False, special=True))
+
+    def _ensure_ctx(self, messages: list[dict]) -> Any:
+        """Context sized to the request: grown in 4k steps, never past the model's limit."""
+        prompt = sum(self.count_tokens(m["content"]) + 8 for m in messages)
+        need = prompt + self.max_output_tokens
+        if need > self.context_limit:
+            raise ProviderError(f"local: request needs {need:,} tokens, over the model's "
+                                f"{self.context_limit:,}-token context; use a smaller --chunk-tokens")
+        if need > self._n_ctx:
+            self._load(min(self.context_limit, -(-need // CTX_STEP) * CTX_STEP))
+        return self._llama
+
+    def raw_create(self, **kwargs: Any) -> ChatCompletion:
+        response_format = kwargs.get("response_format") or {}
+        messages = _compact_system(kwargs["messages"], response_format.get("schema"))
+        with self._lock:
+            llama = self._ensure_ctx(messages)
+            return llama.create_chat_completion_openai_v1(
+                messages=messages,
+                response_format=response_format or None,
+                temperature=kwargs.get("temperature", self.temperature),
+                max_tokens=self.max_output_tokens,
+                seed=self.seed,
+            )
+
+    def close(self) -> None:
+        if self._llama is not None:
+            self._llama.close()
+            self._llama = None
+            self._n_ctx = 0

@@ -1,0 +1,145 @@
+"""The four record types and the per-document Extraction that the LLM fills.
+
+Field names and enums follow ../shared/spec/gold-format.md. These classes are the *prediction*
+shape: evidence is required and every record carries a confidence. The gold shape
+(schemas.gold) subclasses them, adding only the gold-only fields.
+Event records list `evidence` first: a small model that copies the quote before it fills the
+structured fields stays closer to the text.
+"""
+
+from __future__ import annotations
+
+from pydantic import Field, ValidationInfo, model_validator
+
+from schemas.fields import (
+    ActorKind,
+    Category,
+    Certainty,
+    Confidence,
+    CountryCode,
+    Location,
+    MeetingFormat,
+    Quotes,
+    Range,
+    Status,
+    Strict,
+    When,
+)
+
+SCHEMA_VERSION = 1
+
+EVIDENCE_HELP = "verbatim quotes copied exactly from the article text that support this record"
+CONFIDENCE_HELP = "probability (0-1) that this record is correct"
+
+
+class Actor(Strict):
+    name: str = Field(min_length=1, description="canonical English name, e.g. 'North Korea', 'Kim Jong Un'")
+    aliases: list[str] = Field(default_factory=list, description="other names used for it in the text")
+    kind: ActorKind
+    country: CountryCode = Field(default=None, description="ISO 3166-1 alpha-3 code, e.g. RUS")
+    role: str | None = Field(default=None, description="title of a person, in English")
+    evidence: Quotes = Field(min_length=1, description=EVIDENCE_HELP)
+    confidence: Confidence = Field(default=0.5, description=CONFIDENCE_HELP)
+
+
+class Weapon(Strict):
+    name: str = Field(min_length=1, description="weapon name in English, e.g. 'Hwasong-11A', 'artillery shells'")
+    category: Category
+
+
+class Transfer(Strict):
+    evidence: Quotes = Field(min_length=1, description=EVIDENCE_HELP)
+    supplier: str = Field(description="name of the supplying actor, as in actors")
+    recipient: str = Field(description="name of the receiving actor, as in actors")
+    weapon: Weapon
+    quantity: Range | None = None
+    status: Status = Status.unknown
+    certainty: Certainty
+    when: When = Field(default_factory=When)
+    confidence: Confidence = Field(default=0.5, description=CONFIDENCE_HELP)
+
+
+class Meeting(Strict):
+    evidence: Quotes = Field(min_length=1, description=EVIDENCE_HELP)
+    participants: list[str] = Field(min_length=2, description="at least two actor names, as in actors")
+    location: Location = Field(default_factory=Location)
+    when: When = Field(default_factory=When)
+    format: MeetingFormat = MeetingFormat.other
+    topics: list[str] = Field(default_factory=list, description="short English phrases")
+    certainty: Certainty
+    confidence: Confidence = Field(default=0.5, description=CONFIDENCE_HELP)
+
+
+class Deployment(Strict):
+    evidence: Quotes = Field(min_length=1, description=EVIDENCE_HELP)
+    sender: str = Field(description="name of the actor sending forces, as in actors")
+    host: str = Field(description="name of the actor the forces fight or serve with, as in actors")
+    forces: str = Field(description="short English description, e.g. 'North Korean soldiers'")
+    location: Location = Field(default_factory=Location)
+    size: Range | None = None
+    killed: Range | None = None
+    when: When = Field(default_factory=When)
+    certainty: Certainty
+    confidence: Confidence = Field(default=0.5, description=CONFIDENCE_HELP)
+
+
+ROLE_FIELDS: dict[str, tuple[str, ...]] = {
+    "transfers": ("supplier", "recipient"),
+    "meetings": ("participants",),
+    "deployments": ("sender", "host"),
+}
+
+
+def _key(name: str) -> str:
+    return " ".join(name.casefold().split())
+
+
+def actor_index(actors: list[Actor]) -> dict[str, str]:
+    """Map every case-folded name and alias to the actor's canonical name."""
+    index: dict[str, str] = {}
+    for actor in actors:
+        for label in [actor.name, *actor.aliases]:
+            index.setdefault(_key(label), actor.name)
+    return index
+
+
+def role_values(record: Strict, field: str) -> list[str]:
+    value = getattr(record, field)
+    return list(value) if isinstance(value, list) else [value]
+
+
+def check_roles(container: Strict, actors: list[Actor]) -> None:
+    """Every supplier, recipient, participant, sender and host must name an extracted actor."""
+    index = actor_index(actors)
+    missing: list[str] = []
+    for list_name, fields in ROLE_FIELDS.items():
+        for i, record in enumerate(getattr(container, list_name, [])):
+            for field in fields:
+                missing += [
+                    f"{list_name}[{i}].{field} = {v!r}" for v in role_values(record, field) if _key(v) not in index
+                ]
+    if missing:
+        known = ", ".join(sorted({a.name for a in actors})) or "none"
+        raise ValueError(
+            "these role fields name no actor in `actors`: "
+            + "; ".join(missing)
+            + f". Add each one to `actors` (with evidence) or use one of: {known}"
+        )
+
+
+class Extraction(Strict):
+    """Everything one article says about actors, transfers, meetings and deployments."""
+
+    actors: list[Actor] = Field(default_factory=list)
+    transfers: list[Transfer] = Field(default_factory=list)
+    meetings: list[Meeting] = Field(default_factory=list)
+    deployments: list[Deployment] = Field(default_factory=list)
+
+    @model_validator(mode="after")
+    def _roles_name_actors(self, info: ValidationInfo) -> Extraction:
+        known = list((info.context or {}).get("actors", []))
+        check_roles(self, [*self.actors, *known])
+        return self
+
+    def count(self) -> dict[str, int]:
+        return {k: len(getattr(self, k)) for k in ("actors", "transfers", "meetings", "deployments")}

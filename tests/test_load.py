@@ -1,0 +1,83 @@
+from pathlib import Path
+
+import pytest
+
+from extract.load import LoadError, load_path, strip_boilerplate
+from tests.conftest import SHARED
+
+PAYWALLED = """Luni, 3 martie 2025
+
+Bulgaria primește primele avioane F-16
+
+Bulgaria a primit primul avion F-16 Block 70 de la Statele Unite, a anunțat ministerul apărării.
+
+Mai sunt 60% din acest articol de citit, Abonează-te pentru a-l accesa!
+
+Reclamă
+Drepturi de autor : Reproducerea, chiar parțială, a acestui articol este interzisă.
+"""
+
+
+def write(tmp_path: Path, name: str, data: bytes) -> Path:
+    path = tmp_path / name
+    path.write_bytes(data)
+    return path
+
+
+def test_paywall_and_copyright_never_reach_the_prompt(tmp_path):
+    doc = load_path(write(tmp_path, "a.txt", PAYWALLED.encode()))
+    assert doc.language == "ro"
+    assert doc.published == "2025-03-03"
+    assert doc.title == "Bulgaria primește primele avioane F-16"
+    assert "F-16 Block 70" in doc.prompt_text
+    assert "Abonează" not in doc.prompt_text and "Drepturi" not in doc.prompt_text
+    assert "Drepturi de autor" in doc.text  # stored text stays whole: offsets refer to it
+
+
+def test_seed_article_boilerplate_is_cut():
+    doc = load_path(SHARED / "seeds" / "000_08c5c967cb34ec5e.txt")
+    assert doc.published == "2024-11-02" and doc.language == "ro"
+    assert "Metadefense" not in doc.prompt_text and "Meta-defense.fr" not in doc.prompt_text
+    assert "Komsomolsk" in doc.prompt_text
+
+
+def test_latin1_file_is_decoded(tmp_path):
+    text = "Paris, le 5 février 2024. La France livrera des canons Caesar à l'Arménie, a déclaré le ministère."
+    doc = load_path(write(tmp_path, "fr.txt", text.encode("latin-1")))
+    assert "février" in doc.text and doc.language == "fr"
+
+
+@pytest.mark.parametrize(("name", "data", "message"), [
+    ("empty.txt", b"", "empty"),
+    ("blank.txt", b"  \n\t\n", "empty"),
+    ("bin.txt", b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR", "binary"),
+    ("doc.pdf", b"%PDF-1.4", "unsupported"),
+])
+def test_bad_files_give_clear_errors(tmp_path, name, data, message):
+    with pytest.raises(LoadError, match=message):
+        load_path(write(tmp_path, name, data))
+
+
+def test_missing_file(tmp_path):
+    with pytest.raises(LoadError, match="no such file"):
+        load_path(tmp_path / "nope.txt")
+
+
+def test_html_is_reduced_to_article_text(tmp_path):
+    html = """<html><head><title>Poland orders K2 tanks</title>
+    <meta property="article:published_time" content="2022-07-27"></head><body>
+    <nav>Home | World | Defence | Subscribe</nav>
+    <article><h1>Poland orders K2 tanks</h1>
+    <p>Poland signed a framework agreement with South Korea for 980 K2 Black Panther tanks, the defence
+    ministry in Warsaw said on Wednesday, in one of the largest tank orders in Europe in decades.</p>
+    <p>The first 180 tanks are to be delivered from the end of this year, officials said.</p></article>
+    <footer>Copyright 2022 Example News. All rights reserved.</footer></body></html>"""
+    doc = load_path(write(tmp_path, "k2.html", html.encode()))
+    assert "980 K2 Black Panther tanks" in doc.text
+    assert "Home | World" not in doc.text
+    assert doc.published == "2022-07-27"
+
+
+def test_strip_boilerplate_keeps_ordinary_text():
+    text = "Romania buys Patriot systems.\nThe contract was signed in Bucharest."
+    assert strip_boilerplate(text) == text

@@ -1,0 +1,33 @@
+from extract.normalise import normalise
+from schemas import Extraction
+
+
+def test_capitals_and_local_names_become_countries_and_roles_follow():
+    raw = Extraction.model_validate({
+        "actors": [
+            {"name": "Phenian", "kind": "state", "evidence": ["Phenianul"]},
+            {"name": "Moscova", "kind": "state", "evidence": ["Moscovei"]},
+            {"name": "Kremlin", "kind": "state", "evidence": ["Kremlin"]},
+            {"name": "Kim Jong Un", "kind": "person", "country": "PRK", "evidence": ["Kim Jong Un"]},
+        ],
+        "transfers": [{"evidence": ["x"], "supplier": "Phenian", "recipient": "Kremlin",
+                       "weapon": {"name": "KN-23", "category": "missile"}, "certainty": "confirmed"}],
+        "deployments": [{"evidence": ["y"], "sender": "Phenian", "host": "Moscova", "forces": "soldiers",
+                         "certainty": "reported"}],
+    })
+    out = normalise(raw)
+    names = [a.name for a in out.actors]
+    assert names == ["North Korea", "Russia", "Kim Jong Un"]  # Moscova and Kremlin merged
+    russia = out.actors[1]
+    assert russia.country == "RUS" and {"Moscova", "Kremlin"} <= set(russia.aliases)
+    assert russia.evidence == ["Moscovei", "Kremlin"]
+    assert (out.transfers[0].supplier, out.transfers[0].recipient) == ("North Korea", "Russia")
+    assert (out.deployments[0].sender, out.deployments[0].host) == ("North Korea", "Russia")
+
+
+def test_people_and_organisations_keep_their_names():
+    raw = Extraction.model_validate({"actors": [
+        {"name": "Georgia Meloni", "kind": "person", "evidence": ["a"]},
+        {"name": "Jordan", "kind": "person", "evidence": ["b"]},  # a person named like a country
+    ]})
+    assert [a.name for a in normalise(raw).actors] == ["Georgia Meloni", "Jordan"]
