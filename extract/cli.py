@@ -212,3 +212,12 @@ def models(prepare: Annotated[bool, typer.Option(help="assemble and verify the d
 def main() -> None:
     logging.basicConfig(level=os.environ.get("SITREP_LOG", "WARNING"))
     app()
+
+
+def _register_eval() -> None:
+    from evals.cli import app as eval_app
+
+    app.add_typer(eval_app, name="eval")
+
+
+_register_eval()

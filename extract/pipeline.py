@@ -26,6 +26,7 @@ class Options:
     reask_ungrounded: bool = True
     chunk_chars: int = 12_000
     force: bool = False
+    repeat: int = 0
 
 
 @dataclass
@@ -43,11 +44,11 @@ class DocResult:
         return self.extraction.count() if self.extraction else {}
 
 
-def run_info(doc: Document, provider: Provider) -> RunInfo:
-    return RunInfo(
+def run_info(doc: Document, provider: Provider, repeat: int = 0) -> RunInfo:
+    return RunInfo(repeat=repeat,
         doc_id=doc.doc_id, provider=provider.name, model=provider.model, prompt_version=PROMPT_VERSION,
         prompt_hash=prompt_hash(Extraction.model_json_schema()), schema_version=SCHEMA_VERSION,
-        params=provider.params(),
+        params={**provider.params(), **({"repeat": repeat} if repeat else {})},
     )
 
 
@@ -72,7 +73,7 @@ def extract_document(doc: Document, provider: Provider, store: Store | None = No
                      options: Options | None = None) -> DocResult:
     """Extract one document; with a store, skip a finished identical run and persist the result."""
     options = options or Options()
-    run = run_info(doc, provider)
+    run = run_info(doc, provider, options.repeat)
     if store is not None and not options.force and store.run_status(run.run_id) == "ok":
         return DocResult(doc.source, "skipped", doc, run.run_id)
     before = Usage(**vars(provider.usage))

@@ -28,12 +28,16 @@ Rules:
 - Names in English: countries by their common English name ("North Korea", "Russia"), even when the text uses a capital or another language ("Phenian", "Moscova", "Kremlin" are North Korea, Russia, Russia). People by full name. Put other spellings from the text in aliases.
 - country: ISO 3166-1 alpha-3 code (RUS, PRK, UKR, USA, CHN, KOR).
 - supplier, recipient, participants, sender and host must be names of actors you list in actors.
-- evidence: copy short exact phrases from the article, character for character, in the article's language. Never translate or paraphrase evidence.
+- evidence: one or two short exact phrases (5 to 20 words) copied from the article, character for character, in the article's language. Never translate, shorten or paraphrase inside a quote.
 - dates: "YYYY", "YYYY-MM" or "YYYY-MM-DD"; resolve relative dates ("last September") against the publication date; null when unknown.
 - certainty is how the article presents the claim: confirmed (stated as fact or confirmed by an official/involved party), reported (attributed to reports, intelligence, observers, imagery, media), alleged (rumours, unverified, "would have", "ar fi", "aurait"), denied (an involved party denies it; a denial wins over the claim).
 - confidence: your probability (0 to 1) that the record is correct and supported by the article.
 - Ignore subscription notices, copyright lines, menus and image captions that repeat the text.
-- If the article mentions none of these, return empty lists."""
+- If the article mentions none of these, return empty lists.
+
+Example. Article: "Ankara, 3 May 2023. Turkey has delivered 20 Bayraktar TB2 drones to Poland, the Polish ministry said. Erdogan and Duda spoke by phone on Monday."
+Answer:
+{"actors":[{"name":"Turkey","kind":"state","country":"TUR","evidence":["Turkey has delivered 20 Bayraktar TB2 drones"],"confidence":0.9},{"name":"Poland","kind":"state","country":"POL","evidence":["drones to Poland"],"confidence":0.9},{"name":"Recep Tayyip Erdogan","kind":"person","country":"TUR","role":"President of Turkey","evidence":["Erdogan and Duda spoke by phone"],"confidence":0.8},{"name":"Andrzej Duda","kind":"person","country":"POL","role":"President of Poland","evidence":["Erdogan and Duda spoke by phone"],"confidence":0.8}],"transfers":[{"evidence":["Turkey has delivered 20 Bayraktar TB2 drones to Poland"],"supplier":"Turkey","recipient":"Poland","weapon":{"name":"Bayraktar TB2","category":"drone"},"quantity":{"min":20,"max":20,"text":"20"},"status":"delivered","certainty":"confirmed","when":{"start":"2023-05","end":null},"confidence":0.9}],"meetings":[{"evidence":["Erdogan and Duda spoke by phone on Monday"],"participants":["Recep Tayyip Erdogan","Andrzej Duda"],"location":{"place":null,"country":null},"when":{"start":"2023-05-01","end":"2023-05-01"},"format":"call","topics":[],"certainty":"confirmed","confidence":0.8}],"deployments":[]}"""
 
 TASKS = {
     "all": "Extract all actors, transfers, meetings and deployments from the article above as JSON.",

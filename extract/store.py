@@ -37,10 +37,12 @@ class RunInfo:
     schema_version: int
     params: dict[str, Any] = field(default_factory=dict)
     started_at: datetime = field(default_factory=datetime.now)
+    repeat: int = 0  # eval repeats (`--runs N`) are separate runs of the same setup
 
     @property
     def run_id(self) -> str:
-        key = "|".join([self.doc_id, self.provider, self.model, self.prompt_hash, str(self.schema_version)])
+        parts = [self.doc_id, self.provider, self.model, self.prompt_hash, str(self.schema_version)]
+        key = "|".join(parts + ([f"repeat={self.repeat}"] if self.repeat else []))
         return hashlib.sha256(key.encode()).hexdigest()[:16]
 
 

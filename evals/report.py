@@ -1,0 +1,100 @@
+"""Reports: rich terminal tables, one self-contained HTML file (jinja2, inline SVG), JSON."""
+
+from __future__ import annotations
+
+import json
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from jinja2 import Environment, PackageLoader, select_autoescape
+from rich.console import Console
+from rich.table import Table
+
+from evals.match import TYPES
+from evals.persist import match_key
+from evals.score import DocScore
+
+COLUMNS = [*TYPES, "micro"]
+
+
+def _f(value: float | None, digits: int = 3) -> str:
+    return "–" if value is None else f"{value:.{digits}f}"
+
+
+def errors_of(docs: list[DocScore], limit: int = 40) -> list[dict[str, Any]]:
+    """False positives and negatives with their evidence, for reading what went wrong."""
+    out = []
+    for d in docs:
+        for kind, result in d.results.items():
+            for p in result.pairs:
+                if p.outcome in {"fp", "fn"}:
+                    record = p.pred.record if p.outcome == "fp" else p.gold
+                    out.append({"doc": d.doc_id, "type": kind, "outcome": p.outcome.upper(),
+                                "record": match_key(kind, record), "evidence": " | ".join(record.evidence)[:300],
+                                "confidence": p.pred.confidence if p.pred else None})
+    return out[:limit]
+
+
+def terminal(console: Console, summary: dict[str, Any], docs: list[DocScore], meta: dict[str, Any]) -> None:
+    console.print(f"[bold]eval[/] {meta['gold_dir']} · {meta['provider']}:{meta['model']} · "
+                  f"prompt {meta['prompt_version']} · {summary['documents']} documents", highlight=False)
+    t = Table(title="F1 per record type", title_justify="left")
+    t.add_column("mode")
+    for c in COLUMNS:
+        t.add_column(c, justify="right")
+    for mode in ("strict", "lenient"):
+        t.add_row(mode, *(_f(summary[mode][c]["f1"]) for c in COLUMNS))
+    t.add_row("P (strict)", *(_f(summary["strict"][c]["precision"]) for c in COLUMNS))
+    t.add_row("R (strict)", *(_f(summary["strict"][c]["recall"]) for c in COLUMNS))
+    console.print(t)
+    ci = summary.get("f1_ci95")
+    spread = summary.get("repeats_f1")
+    extra = f" ± {spread['sd']:.3f} over {spread['n']} runs" if spread else ""
+    console.print(f"micro F1 {_f(summary['f1']['micro'])}{extra}"
+                  + (f" (95 % bootstrap {ci[0]:.3f}–{ci[1]:.3f})" if ci else "")
+                  + f" · macro F1 {_f(summary['macro_f1'])} · grounding {_f(summary['grounding_rate'])}"
+                  + f" · schema-valid {_f(summary['schema_valid_rate'])} · Brier {_f(summary['brier'])}"
+                  + f" · ECE {_f(summary['ece'])} · {summary['seconds_per_doc']:.1f} s/doc"
+                  + f" · {summary['tokens_per_doc']:.0f} tokens/doc", highlight=False)
+    if summary["attributes"]:
+        a = Table(title="attribute accuracy on matched pairs", title_justify="left")
+        for c in ("attribute", "accuracy", "n"):
+            a.add_column(c)
+        for name, v in summary["attributes"].items():
+            a.add_row(name, _f(v["accuracy"]), str(v["n"]))
+        console.print(a)
+    worst = sorted(docs, key=lambda d: d.f1())[:5]
+    w = Table(title="worst documents", title_justify="left")
+    for c in ("document", "F1", "status", "seconds", "error"):
+        w.add_column(c)
+    for d in worst:
+        w.add_row(d.doc_id, _f(d.f1()), d.status, f"{d.seconds:.1f}", (d.error or "")[:80])
+    console.print(w)
+    errs = errors_of(docs)
+    if errs:
+        e = Table(title="false positives / negatives", title_justify="left")
+        for c in ("doc", "type", "", "record", "evidence"):
+            e.add_column(c, overflow="fold")
+        for x in errs:
+            e.add_row(x["doc"], x["type"], x["outcome"], x["record"], x["evidence"])
+        console.print(e)
+
+
+def as_json(summary: dict[str, Any], docs: list[DocScore], meta: dict[str, Any]) -> dict[str, Any]:
+    return {**summary, "meta": {k: str(v) if isinstance(v, datetime) else v for k, v in meta.items()},
+            "per_document": [{"id": d.doc_id, "status": d.status, "f1": d.f1(), "seconds": d.seconds,
+                              "tokens": d.tokens, "error": d.error,
+                              **{k: v.prf() for k, v in d.counts().items()}} for d in docs]}
+
+
+def write_json(path: Path, summary: dict[str, Any], docs: list[DocScore], meta: dict[str, Any]) -> None:
+    path.write_text(json.dumps(as_json(summary, docs, meta), indent=1, default=str), encoding="utf-8")
+
+
+def write_html(path: Path, summary: dict[str, Any], docs: list[DocScore], meta: dict[str, Any]) -> None:
+    env = Environment(loader=PackageLoader("evals", "templates"), autoescape=select_autoescape())
+    html = env.get_template("report.html.j2").render(
+        s=summary, meta=meta, docs=sorted(docs, key=lambda d: d.f1()), columns=COLUMNS, types=TYPES,
+        errors=errors_of(docs, limit=200), fmt=_f)
+    path.write_text(html, encoding="utf-8")

@@ -1,0 +1,205 @@
+"""Scorers: precision/recall/F1, attribute accuracy, grounding, calibration, bootstrap intervals.
+
+Pure functions over match results, so any dataset/task combination can reuse them.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+
+from evals.match import TYPES, TypeResult
+from evals.names import matches
+
+
+@dataclass
+class Counts:
+    tp: int = 0
+    fp: int = 0
+    fn: int = 0
+
+    def add(self, other: Counts) -> None:
+        self.tp, self.fp, self.fn = self.tp + other.tp, self.fp + other.fp, self.fn + other.fn
+
+    def prf(self) -> dict[str, float]:
+        """Nothing to find and nothing claimed scores 1.0 (a clean negative document)."""
+        p = self.tp / (self.tp + self.fp) if self.tp + self.fp else (1.0 if self.fn == 0 else 0.0)
+        r = self.tp / (self.tp + self.fn) if self.tp + self.fn else (1.0 if self.fp == 0 else 0.0)
+        f1 = 2 * p * r / (p + r) if p + r else 0.0
+        return {"precision": p, "recall": r, "f1": f1, "tp": self.tp, "fp": self.fp, "fn": self.fn}
+
+
+def counts_of(result: TypeResult) -> Counts:
+    return Counts(result.count("tp"), result.count("fp"), result.count("fn"))
+
+
+# --- attributes ---------------------------------------------------------------------------------
+def _range_ok(pred: Any, gold: Any) -> bool | None:
+    if gold is None:
+        return None
+    if pred is None:
+        return False
+    lo = pred.min if pred.min is not None else pred.max
+    hi = pred.max if pred.max is not None else pred.min
+    if lo is None:
+        return False
+    return (gold.min is None or lo >= gold.min) and (gold.max is None or hi <= gold.max)
+
+
+def _when_ok(pred: Any, gold: Any) -> bool | None:
+    from evals.match import when_compatible
+
+    if not gold.start and not gold.end:
+        return None
+    if not pred.start and not pred.end:
+        return False
+    return when_compatible(pred, gold)
+
+
+def _location_ok(pred: Any, gold: Any) -> bool | None:
+    if not gold.place and not gold.country:
+        return None
+    if gold.place and pred.place and matches(pred.place, [gold.place]):
+        return True
+    return bool(gold.country and pred.country == gold.country and (not gold.place or not pred.place))
+
+
+ATTRIBUTES: dict[str, dict[str, Callable[[Any, Any], bool | None]]] = {
+    "actors": {"kind": lambda p, g: p.kind == g.kind,
+               "country": lambda p, g: None if g.country is None else p.country == g.country},
+    "transfers": {"category": lambda p, g: p.weapon.category == g.weapon.category,
+                  "status": lambda p, g: p.status == g.status,
+                  "certainty": lambda p, g: p.certainty == g.certainty,
+                  "quantity": lambda p, g: _range_ok(p.quantity, g.quantity),
+                  "when": lambda p, g: _when_ok(p.when, g.when)},
+    "meetings": {"format": lambda p, g: p.format == g.format,
+                 "certainty": lambda p, g: p.certainty == g.certainty,
+                 "when": lambda p, g: _when_ok(p.when, g.when),
+                 "location": lambda p, g: _location_ok(p.location, g.location)},
+    "deployments": {"certainty": lambda p, g: p.certainty == g.certainty,
+                    "when": lambda p, g: _when_ok(p.when, g.when),
+                    "location": lambda p, g: _location_ok(p.location, g.location),
+                    "size": lambda p, g: _range_ok(p.size, g.size),
+                    "killed": lambda p, g: _range_ok(p.killed, g.killed)},
+}
+
+
+def attribute_hits(results: dict[str, TypeResult]) -> dict[str, list[bool]]:
+    """'transfers.status' → [True, False, …] over matched pairs where gold states the attribute."""
+    hits: dict[str, list[bool]] = defaultdict(list)
+    for kind, result in results.items():
+        for pair in result.pairs:
+            if pair.outcome != "tp":
+                continue
+            for name, check in ATTRIBUTES[kind].items():
+                ok = check(pair.pred.record, pair.gold)
+                if ok is not None:
+                    hits[f"{kind}.{name}"].append(bool(ok))
+    return hits
+
+
+# --- calibration ----------------------------------------------------------------------------------
+def calibration_pairs(results: dict[str, TypeResult]) -> list[tuple[float, int]]:
+    """(confidence, correct) for every scored prediction; optional matches are left out."""
+    return [(p.pred.confidence, int(p.outcome == "tp")) for r in results.values() for p in r.pairs
+            if p.pred is not None and p.outcome in {"tp", "fp"}]
+
+
+def brier(pairs: list[tuple[float, int]]) -> float | None:
+    return float(np.mean([(c - y) ** 2 for c, y in pairs])) if pairs else None
+
+
+def reliability(pairs: list[tuple[float, int]], bins: int = 10) -> list[dict[str, float]]:
+    out = []
+    for b in range(bins):
+        lo, hi = b / bins, (b + 1) / bins
+        inside = [(c, y) for c, y in pairs if lo <= c < hi or (b == bins - 1 and c == 1.0)]
+        if inside:
+            out.append({"lo": lo, "hi": hi, "n": len(inside), "confidence": float(np.mean([c for c, _ in inside])),
+                        "accuracy": float(np.mean([y for _, y in inside]))})
+    return out
+
+
+def ece(pairs: list[tuple[float, int]], bins: int = 10) -> float | None:
+    if not pairs:
+        return None
+    return float(sum(b["n"] * abs(b["accuracy"] - b["confidence"]) for b in reliability(pairs, bins)) / len(pairs))
+
+
+# --- set level ------------------------------------------------------------------------------------
+@dataclass
+class DocScore:
+    doc_id: str
+    status: str
+    results: dict[str, TypeResult] = field(default_factory=dict)
+    lenient: dict[str, TypeResult] = field(default_factory=dict)
+    quotes: int = 0
+    grounded_quotes: int = 0
+    seconds: float = 0.0
+    tokens: int = 0
+    error: str | None = None
+
+    def counts(self, lenient: bool = False) -> dict[str, Counts]:
+        source = self.lenient if lenient else self.results
+        return {k: counts_of(source[k]) if k in source else Counts() for k in TYPES}
+
+    def f1(self) -> float:
+        total = Counts()
+        for c in self.counts().values():
+            total.add(c)
+        return total.prf()["f1"]
+
+
+def micro(docs: list[DocScore], lenient: bool = False) -> dict[str, dict[str, float]]:
+    per_type = {k: Counts() for k in TYPES}
+    for d in docs:
+        for k, c in d.counts(lenient).items():
+            per_type[k].add(c)
+    overall = Counts()
+    for c in per_type.values():
+        overall.add(c)
+    return {**{k: c.prf() for k, c in per_type.items()}, "micro": overall.prf()}
+
+
+def bootstrap_f1(docs: list[DocScore], samples: int = 1000, seed: int = 0) -> tuple[float, float] | None:
+    """95 % interval of micro F1, resampling documents."""
+    if len(docs) < 2:
+        return None
+    rng = np.random.default_rng(seed)
+    values = [micro([docs[i] for i in rng.integers(0, len(docs), len(docs))])["micro"]["f1"]
+              for _ in range(samples)]
+    return float(np.percentile(values, 2.5)), float(np.percentile(values, 97.5))
+
+
+def summarise(docs: list[DocScore]) -> dict[str, Any]:
+    strict, lenient = micro(docs), micro(docs, lenient=True)
+    all_results = [d.results for d in docs if d.results]
+    pairs = [p for r in all_results for p in calibration_pairs(r)]
+    hits: dict[str, list[bool]] = defaultdict(list)
+    for r in all_results:
+        for name, values in attribute_hits(r).items():
+            hits[name] += values
+    quotes = sum(d.quotes for d in docs)
+    ok = [d for d in docs if d.status != "failed"]
+    return {
+        "documents": len(docs),
+        "f1": {k: v["f1"] for k, v in strict.items()},
+        "strict": strict,
+        "lenient": lenient,
+        "f1_lenient": {k: v["f1"] for k, v in lenient.items()},
+        "macro_f1": float(np.mean([d.f1() for d in docs])) if docs else 0.0,
+        "attributes": {k: {"accuracy": sum(v) / len(v), "n": len(v)} for k, v in sorted(hits.items())},
+        "grounding_rate": sum(d.grounded_quotes for d in docs) / quotes if quotes else None,
+        "schema_valid_rate": len(ok) / len(docs) if docs else None,
+        "brier": brier(pairs),
+        "ece": ece(pairs),
+        "reliability": reliability(pairs),
+        "calibration_n": len(pairs),
+        "seconds_per_doc": float(np.mean([d.seconds for d in docs])) if docs else 0.0,
+        "tokens_per_doc": float(np.mean([d.tokens for d in docs])) if docs else 0.0,
+        "f1_ci95": bootstrap_f1(docs),
+    }

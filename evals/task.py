@@ -1,0 +1,56 @@
+"""Task: run the extractor over a dataset (reusing stored runs) and score each document."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from evals.dataset import Sample
+from evals.match import TYPES, Pred, match_document
+from evals.score import DocScore
+from extract.pipeline import Options, extract_document
+from extract.providers.base import Provider
+from extract.store import Store
+from schemas.records import Actor, Deployment, Meeting, Transfer
+
+MODELS = {"actors": Actor, "transfers": Transfer, "meetings": Meeting, "deployments": Deployment}
+
+
+def stored_predictions(store: Store, run_id: str) -> dict[str, list[Pred]]:
+    """Records of a run as scored predictions (confidence after the grounding penalty)."""
+    out: dict[str, list[Pred]] = {}
+    for kind in TYPES:
+        _, rows = store.query(f"SELECT record, confidence, grounded FROM {kind} WHERE run_id = ? ORDER BY idx",
+                              [run_id])
+        out[kind] = [Pred(MODELS[kind].model_validate_json(r), c, g) for r, c, g in rows]
+    return out
+
+
+def run_stats(store: Store, run_id: str) -> dict[str, Any]:
+    _, rows = store.query("SELECT r.latency_s, coalesce(r.prompt_tokens, 0) + coalesce(r.completion_tokens, 0), "
+                          "(SELECT count(*) FROM evidence e WHERE e.run_id = r.run_id), "
+                          "(SELECT count(*) FROM evidence e WHERE e.run_id = r.run_id AND e.grounded) "
+                          "FROM runs r WHERE r.run_id = ?", [run_id])
+    seconds, tokens, quotes, grounded = rows[0]
+    return {"seconds": seconds or 0.0, "tokens": tokens or 0, "quotes": quotes, "grounded_quotes": grounded}
+
+
+def evaluate(samples: list[Sample], provider: Provider, store: Store, options: Options | None = None,
+             on_done: Callable[[DocScore], None] | None = None) -> list[DocScore]:
+    options = options or Options()
+    scores = []
+    for sample in samples:
+        result = extract_document(sample.document(), provider, store, options)
+        if result.status == "failed":
+            stats = run_stats(store, result.run_id) if result.run_id else {}
+            empty = {k: [] for k in TYPES}
+            score = DocScore(sample.id, "failed", match_document(empty, sample.gold),
+                             match_document(empty, sample.gold, "lenient"), error=result.error, **stats)
+        else:
+            preds = stored_predictions(store, result.run_id)
+            score = DocScore(sample.id, result.status, match_document(preds, sample.gold),
+                             match_document(preds, sample.gold, "lenient"), **run_stats(store, result.run_id))
+        scores.append(score)
+        if on_done:
+            on_done(score)
+    return scores
