@@ -52,9 +52,13 @@ def run_eval(
     repeats: list[list[DocScore]] = []
     try:
         for repeat in range(runs):
-            with console.status(f"run {repeat + 1}/{runs}") as status:
+            label = f"run {repeat + 1}/{runs}"
+            with console.status(label) as status:
+                def progress(d: DocScore, label: str = label, status=status) -> None:
+                    status.update(f"{label}: {d.doc_id} done")
+
                 repeats.append(evaluate(samples, backend, store, Options(max_retries=max_retries, repeat=repeat),
-                                        on_done=lambda d: status.update(f"run {repeat + 1}/{runs}: {d.doc_id}")))
+                                        on_done=progress))
     except USER_ERRORS as exc:
         fail(str(exc))
     finally:

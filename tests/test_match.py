@@ -61,7 +61,8 @@ def test_duplicate_predictions_collapse_to_the_most_confident():
     g = gold(actors=[NK, RU], transfers=[{**transfer("North Korea", "Russia", "Hwasong-11A"),
                                           "weapon": {"name": "Hwasong-11A", "aliases": ["KN-23"],
                                                      "category": "missile"}}])
-    p = preds(actors=[{**A, "name": "North Korea", "aliases": ["Phenian"]}, {**A, "name": "Russia", "aliases": ["Moscova"]}],
+    p = preds(actors=[{**A, "name": "North Korea", "aliases": ["Phenian"]},
+                      {**A, "name": "Russia", "aliases": ["Moscova"]}],
               transfers=[transfer("North Korea", "Russia", "KN-23", confidence=0.4),
                          transfer("Phenian", "Moscova", "Hwasong-11A", confidence=0.9)])
     result = match_document(p, g)
