@@ -18,6 +18,7 @@ from schemas.records import Actor, Deployment, Meeting, Transfer, Weapon, check_
 
 
 class GoldActor(Actor):
+    aliases: list[str] = Field(default_factory=list)  # no cap: annotators list every spelling
     evidence: Quotes = Field(default_factory=list)
     optional: bool = False
 

@@ -9,10 +9,13 @@ structured fields stays closer to the text.
 
 from __future__ import annotations
 
+from typing import Any
+
 from pydantic import Field, ValidationInfo, model_validator
 
 from schemas.fields import (
     ActorKind,
+    country_code,
     Category,
     Certainty,
     Confidence,
@@ -34,11 +37,11 @@ CONFIDENCE_HELP = "probability (0-1) that this record is correct"
 
 class Actor(Strict):
     name: str = Field(min_length=1, description="canonical English name, e.g. 'North Korea', 'Kim Jong Un'")
-    aliases: list[str] = Field(default_factory=list, description="other names used for it in the text")
+    aliases: list[str] = Field(default_factory=list, max_length=6, description="other names used for it in the text")
     kind: ActorKind
     country: CountryCode = Field(default=None, description="ISO 3166-1 alpha-3 code, e.g. RUS")
     role: str | None = Field(default=None, description="title of a person, in English")
-    evidence: Quotes = Field(min_length=1, description=EVIDENCE_HELP)
+    evidence: Quotes = Field(min_length=1, max_length=4, description=EVIDENCE_HELP)
     confidence: Confidence = Field(default=0.5, description=CONFIDENCE_HELP)
 
 
@@ -48,7 +51,7 @@ class Weapon(Strict):
 
 
 class Transfer(Strict):
-    evidence: Quotes = Field(min_length=1, description=EVIDENCE_HELP)
+    evidence: Quotes = Field(min_length=1, max_length=4, description=EVIDENCE_HELP)
     supplier: str = Field(description="name of the supplying actor, as in actors")
     recipient: str = Field(description="name of the receiving actor, as in actors")
     weapon: Weapon
@@ -60,18 +63,18 @@ class Transfer(Strict):
 
 
 class Meeting(Strict):
-    evidence: Quotes = Field(min_length=1, description=EVIDENCE_HELP)
-    participants: list[str] = Field(min_length=2, description="at least two actor names, as in actors")
+    evidence: Quotes = Field(min_length=1, max_length=4, description=EVIDENCE_HELP)
+    participants: list[str] = Field(min_length=2, max_length=12, description="at least two actor names, as in actors")
     location: Location = Field(default_factory=Location)
     when: When = Field(default_factory=When)
     format: MeetingFormat = MeetingFormat.other
-    topics: list[str] = Field(default_factory=list, description="short English phrases")
+    topics: list[str] = Field(default_factory=list, max_length=6, description="short English phrases")
     certainty: Certainty
     confidence: Confidence = Field(default=0.5, description=CONFIDENCE_HELP)
 
 
 class Deployment(Strict):
-    evidence: Quotes = Field(min_length=1, description=EVIDENCE_HELP)
+    evidence: Quotes = Field(min_length=1, max_length=4, description=EVIDENCE_HELP)
     sender: str = Field(description="name of the actor sending forces, as in actors")
     host: str = Field(description="name of the actor the forces fight or serve with, as in actors")
     forces: str = Field(description="short English description, e.g. 'North Korean soldiers'")
@@ -88,6 +91,37 @@ ROLE_FIELDS: dict[str, tuple[str, ...]] = {
     "meetings": ("participants",),
     "deployments": ("sender", "host"),
 }
+
+
+def _is_country(name: str) -> str | None:
+    try:
+        return country_code(name) if isinstance(name, str) else None
+    except ValueError:
+        return None
+
+
+def add_country_actors(data: dict) -> dict:
+    """A role field naming a country that `actors` lacks gets that country as a state actor.
+
+    A country name is unambiguous, so this repair is exact; any other unknown name still fails
+    validation and goes back to the model. The new actor carries the record's own evidence.
+    """
+    actors = list(data.get("actors") or [])
+    known = {_key(label) for a in actors if isinstance(a, dict)
+             for label in [a.get("name", ""), *(a.get("aliases") or [])]}
+    for list_name, fields in ROLE_FIELDS.items():
+        for record in data.get(list_name) or []:
+            if not isinstance(record, dict):
+                continue
+            for field in fields:
+                values = record.get(field)
+                for value in values if isinstance(values, list) else [values]:
+                    code = _is_country(value) if isinstance(value, str) and _key(value) not in known else None
+                    if code:
+                        actors.append({"name": value, "kind": "state", "country": code,
+                                       "evidence": list(record.get("evidence") or [])[:1], "confidence": 0.5})
+                        known.add(_key(value))
+    return {**data, "actors": actors}
 
 
 def _key(name: str) -> str:
@@ -130,10 +164,16 @@ def check_roles(container: Strict, actors: list[Actor]) -> None:
 class Extraction(Strict):
     """Everything one article says about actors, transfers, meetings and deployments."""
 
-    actors: list[Actor] = Field(default_factory=list)
-    transfers: list[Transfer] = Field(default_factory=list)
-    meetings: list[Meeting] = Field(default_factory=list)
-    deployments: list[Deployment] = Field(default_factory=list)
+    # Caps keep a looping small model from generating until the token limit.
+    actors: list[Actor] = Field(default_factory=list, max_length=40)
+    transfers: list[Transfer] = Field(default_factory=list, max_length=25)
+    meetings: list[Meeting] = Field(default_factory=list, max_length=15)
+    deployments: list[Deployment] = Field(default_factory=list, max_length=15)
+
+    @model_validator(mode="before")
+    @classmethod
+    def _add_country_actors(cls, data: Any) -> Any:
+        return add_country_actors(data) if isinstance(data, dict) else data
 
     @model_validator(mode="after")
     def _roles_name_actors(self, info: ValidationInfo) -> Extraction:

@@ -50,14 +50,24 @@ def test_meeting_needs_two_participants():
 
 def test_role_fields_must_name_an_actor_and_the_error_lists_known_ones():
     bad = {"actors": [ACTOR], "transfers": [{
-        "evidence": ["x"], "supplier": "North Korea", "recipient": "Russia",
+        "evidence": ["x"], "supplier": "Wagner Group", "recipient": "Russia",
         "weapon": {"name": "KN-23", "category": "missile"}, "certainty": "reported"}]}
-    with pytest.raises(ValidationError, match=r"transfers\[0\]\.supplier = 'North Korea'.*Russia"):
+    with pytest.raises(ValidationError, match=r"transfers\[0\]\.supplier = 'Wagner Group'.*Russia"):
         Extraction.model_validate(bad)
     # an alias of an extracted actor is accepted
-    ok = {**bad, "actors": [ACTOR, {**ACTOR, "name": "North Korea", "aliases": ["Phenian"], "country": "PRK"}]}
-    ok["transfers"][0]["supplier"] = "Phenian"
-    assert Extraction.model_validate(ok).transfers[0].supplier == "Phenian"
+    ok = {**bad, "actors": [ACTOR, {**ACTOR, "name": "Wagner Group", "aliases": ["Wagner"], "kind": "armed_group"}]}
+    ok["transfers"][0]["supplier"] = "Wagner"
+    assert Extraction.model_validate(ok).transfers[0].supplier == "Wagner"
+
+
+def test_a_country_in_a_role_field_is_added_as_an_actor():
+    data = {"actors": [ACTOR], "deployments": [{
+        "evidence": ["soldații nord-coreeni"], "sender": "Coreea de Nord", "host": "Russia",
+        "forces": "North Korean soldiers", "certainty": "confirmed"}]}
+    ex = Extraction.model_validate(data)
+    added = ex.actors[-1]
+    assert (added.name, added.kind, added.country, added.evidence) == (
+        "Coreea de Nord", "state", "PRK", ["soldații nord-coreeni"])
 
 
 def test_unknown_fields_are_errors():

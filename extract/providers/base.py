@@ -9,6 +9,7 @@ all go through the same code path.
 from __future__ import annotations
 
 import json
+import logging
 import time
 from abc import ABC, abstractmethod
 from dataclasses import dataclass, field
@@ -17,6 +18,9 @@ from typing import Any
 
 import instructor
 from openai.types.chat import ChatCompletion
+
+
+log = logging.getLogger("sitrep.llm")
 
 
 class ProviderError(RuntimeError):
@@ -62,9 +66,14 @@ class Provider(ABC):
         completion = self.raw_create(**kwargs)
         self.usage.calls += 1
         self.usage.seconds += time.perf_counter() - start
-        if completion.usage:
-            self.usage.prompt_tokens += completion.usage.prompt_tokens or 0
-            self.usage.completion_tokens += completion.usage.completion_tokens or 0
+        seconds = time.perf_counter() - start
+        usage = completion.usage
+        if usage:
+            self.usage.prompt_tokens += usage.prompt_tokens or 0
+            self.usage.completion_tokens += usage.completion_tokens or 0
+        log.info("%s call %d: %s prompt + %s completion tokens, %.1f s, finish=%s", self.name, self.usage.calls,
+                 usage.prompt_tokens if usage else "?", usage.completion_tokens if usage else "?", seconds,
+                 completion.choices[0].finish_reason if completion.choices else "?")
         if self.record_dir is not None:
             self._record(kwargs["messages"], completion)
         return completion
