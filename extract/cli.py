@@ -62,6 +62,7 @@ def extract(
     max_retries: Annotated[int, typer.Option(help="validation re-asks per call")] = 2,
     chunk_chars: Annotated[int, typer.Option(help="split documents longer than this")] = 12_000,
     force: Annotated[bool, typer.Option(help="re-extract even when an identical run exists")] = False,
+    reask: Annotated[bool, typer.Option(help="re-ask once when evidence quotes are not in the text")] = True,
     record: Annotated[Path | None, typer.Option(help="save raw responses here as replay fixtures")] = None,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="do not print the records")] = False,
 ) -> None:
@@ -69,7 +70,7 @@ def extract(
     files = expand(paths)
     if not files:
         fail("no input files")
-    options = Options(max_retries=max_retries, chunk_chars=chunk_chars, force=force)
+    options = Options(max_retries=max_retries, chunk_chars=chunk_chars, force=force, reask_ungrounded=reask)
     try:
         backend = make_provider(provider, model, base_url, fixtures)
         backend.record_dir = record

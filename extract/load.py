@@ -167,10 +167,16 @@ _FURNITURE = re.compile(
 )
 
 
+def _is_menu(line: str) -> bool:
+    """'Home | World | Defence | Subscribe': three or more short items split by bars."""
+    items = [i for i in line.split("|") if i.strip()]
+    return len(items) >= 3 and all(len(i.split()) <= 4 for i in items)
+
+
 def strip_boilerplate(text: str) -> str:
-    """Cut everything after a paywall marker and drop page-furniture lines."""
+    """Cut everything after a paywall marker and drop page-furniture and menu lines."""
     marker = _CUT_MARKERS.search(text)
     if marker:
         text = text[: text.rfind("\n", 0, marker.start()) + 1 or marker.start()]
-    kept = [line for line in text.splitlines() if not _FURNITURE.match(line.strip())]
+    kept = [line for line in text.splitlines() if not _FURNITURE.match(line.strip()) and not _is_menu(line)]
     return "\n".join(kept).strip()

@@ -28,6 +28,14 @@ class Options:
     force: bool = False
     repeat: int = 0
 
+    def variant(self) -> str:
+        """Options that change what is extracted become part of the run's identity."""
+        default = Options()
+        parts = [] if self.reask_ungrounded else ["noreask"]
+        parts += [] if self.chunk_chars == default.chunk_chars else [f"chunk={self.chunk_chars}"]
+        parts += [] if self.max_retries == default.max_retries else [f"retries={self.max_retries}"]
+        return ",".join(parts)
+
 
 @dataclass
 class DocResult:
@@ -44,11 +52,14 @@ class DocResult:
         return self.extraction.count() if self.extraction else {}
 
 
-def run_info(doc: Document, provider: Provider, repeat: int = 0) -> RunInfo:
-    return RunInfo(repeat=repeat,
+def run_info(doc: Document, provider: Provider, options: Options | None = None) -> RunInfo:
+    options = options or Options()
+    variant = options.variant()
+    return RunInfo(repeat=options.repeat, variant=variant,
         doc_id=doc.doc_id, provider=provider.name, model=provider.model, prompt_version=PROMPT_VERSION,
         prompt_hash=prompt_hash(Extraction.model_json_schema()), schema_version=SCHEMA_VERSION,
-        params={**provider.params(), **({"repeat": repeat} if repeat else {})},
+        params={**provider.params(), **({"repeat": options.repeat} if options.repeat else {}),
+                **({"variant": variant} if variant else {})},
     )
 
 
@@ -73,7 +84,7 @@ def extract_document(doc: Document, provider: Provider, store: Store | None = No
                      options: Options | None = None) -> DocResult:
     """Extract one document; with a store, skip a finished identical run and persist the result."""
     options = options or Options()
-    run = run_info(doc, provider, options.repeat)
+    run = run_info(doc, provider, options)
     if store is not None and not options.force and store.run_status(run.run_id) == "ok":
         return DocResult(doc.source, "skipped", doc, run.run_id)
     before = Usage(**vars(provider.usage))

@@ -12,7 +12,7 @@ import json
 
 from extract.load import Document
 
-PROMPT_VERSION = "v1"
+PROMPT_VERSION = "v2"
 
 SYSTEM = """You extract structured facts from defence and foreign-affairs news articles for analysts.
 
@@ -28,7 +28,7 @@ Rules:
 - Names in English: countries by their common English name ("North Korea", "Russia"), even when the text uses a capital or another language ("Phenian", "Moscova", "Kremlin" are North Korea, Russia, Russia). People by full name. Put other spellings from the text in aliases.
 - country: ISO 3166-1 alpha-3 code (RUS, PRK, UKR, USA, CHN, KOR).
 - supplier, recipient, participants, sender and host must be names of actors you list in actors.
-- evidence: one or two short exact phrases (5 to 20 words) copied from the article, character for character, in the article's language. Never translate, shorten or paraphrase inside a quote.
+- evidence: one or two short phrases (5 to 20 words) copied from the article character for character, in the article's language: each quote must be an exact substring of the article. Never write your own sentence, translate or paraphrase.
 - dates: "YYYY", "YYYY-MM" or "YYYY-MM-DD"; resolve relative dates ("last September") against the publication date; null when unknown.
 - certainty is how the article presents the claim: confirmed (stated as fact or confirmed by an official/involved party), reported (attributed to reports, intelligence, observers, imagery, media), alleged (rumours, unverified, "would have", "ar fi", "aurait"), denied (an involved party denies it; a denial wins over the claim).
 - confidence: your probability (0 to 1) that the record is correct and supported by the article.
@@ -37,7 +37,7 @@ Rules:
 
 Example. Article: "Ankara, 3 May 2023. Turkey has delivered 20 Bayraktar TB2 drones to Poland, the Polish ministry said. Erdogan and Duda spoke by phone on Monday."
 Answer:
-{"actors":[{"name":"Turkey","kind":"state","country":"TUR","evidence":["Turkey has delivered 20 Bayraktar TB2 drones"],"confidence":0.9},{"name":"Poland","kind":"state","country":"POL","evidence":["drones to Poland"],"confidence":0.9},{"name":"Recep Tayyip Erdogan","kind":"person","country":"TUR","role":"President of Turkey","evidence":["Erdogan and Duda spoke by phone"],"confidence":0.8},{"name":"Andrzej Duda","kind":"person","country":"POL","role":"President of Poland","evidence":["Erdogan and Duda spoke by phone"],"confidence":0.8}],"transfers":[{"evidence":["Turkey has delivered 20 Bayraktar TB2 drones to Poland"],"supplier":"Turkey","recipient":"Poland","weapon":{"name":"Bayraktar TB2","category":"drone"},"quantity":{"min":20,"max":20,"text":"20"},"status":"delivered","certainty":"confirmed","when":{"start":"2023-05","end":null},"confidence":0.9}],"meetings":[{"evidence":["Erdogan and Duda spoke by phone on Monday"],"participants":["Recep Tayyip Erdogan","Andrzej Duda"],"location":{"place":null,"country":null},"when":{"start":"2023-05-01","end":"2023-05-01"},"format":"call","topics":[],"certainty":"confirmed","confidence":0.8}],"deployments":[]}"""
+{"actors":[{"evidence":["Turkey has delivered 20 Bayraktar TB2 drones"],"name":"Turkey","kind":"state","country":"TUR","confidence":0.9},{"evidence":["drones to Poland"],"name":"Poland","kind":"state","country":"POL","confidence":0.9},{"evidence":["Erdogan and Duda spoke by phone"],"name":"Recep Tayyip Erdogan","kind":"person","country":"TUR","role":"President of Turkey","confidence":0.8},{"evidence":["Erdogan and Duda spoke by phone"],"name":"Andrzej Duda","kind":"person","country":"POL","role":"President of Poland","confidence":0.8}],"transfers":[{"evidence":["Turkey has delivered 20 Bayraktar TB2 drones to Poland"],"supplier":"Turkey","recipient":"Poland","weapon":{"name":"Bayraktar TB2","category":"drone"},"quantity":{"min":20,"max":20,"text":"20"},"status":"delivered","certainty":"confirmed","when":{"start":"2023-05","end":null},"confidence":0.9}],"meetings":[{"evidence":["Erdogan and Duda spoke by phone on Monday"],"participants":["Recep Tayyip Erdogan","Andrzej Duda"],"location":{"place":null,"country":null},"when":{"start":"2023-05-01","end":"2023-05-01"},"format":"call","topics":[],"certainty":"confirmed","confidence":0.8}],"deployments":[]}"""
 
 TASKS = {
     "all": "Extract all actors, transfers, meetings and deployments from the article above as JSON.",

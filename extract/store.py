@@ -38,11 +38,13 @@ class RunInfo:
     params: dict[str, Any] = field(default_factory=dict)
     started_at: datetime = field(default_factory=datetime.now)
     repeat: int = 0  # eval repeats (`--runs N`) are separate runs of the same setup
+    variant: str = ""  # pipeline options that change the output (e.g. "noreask")
 
     @property
     def run_id(self) -> str:
         parts = [self.doc_id, self.provider, self.model, self.prompt_hash, str(self.schema_version)]
-        key = "|".join(parts + ([f"repeat={self.repeat}"] if self.repeat else []))
+        extra = ([f"repeat={self.repeat}"] if self.repeat else []) + ([self.variant] if self.variant else [])
+        key = "|".join(parts + extra)
         return hashlib.sha256(key.encode()).hexdigest()[:16]
 
 

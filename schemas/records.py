@@ -3,8 +3,8 @@
 Field names and enums follow ../shared/spec/gold-format.md. These classes are the *prediction*
 shape: evidence is required and every record carries a confidence. The gold shape
 (schemas.gold) subclasses them, adding only the gold-only fields.
-Event records list `evidence` first: a small model that copies the quote before it fills the
-structured fields stays closer to the text.
+Every record lists `evidence` first: a small model that copies the quote before it fills the
+structured fields stays closer to the text (and does not write a definition of the name instead).
 """
 
 from __future__ import annotations
@@ -15,7 +15,6 @@ from pydantic import Field, ValidationInfo, model_validator
 
 from schemas.fields import (
     ActorKind,
-    country_code,
     Category,
     Certainty,
     Confidence,
@@ -27,6 +26,7 @@ from schemas.fields import (
     Status,
     Strict,
     When,
+    country_code,
 )
 
 SCHEMA_VERSION = 1
@@ -36,12 +36,12 @@ CONFIDENCE_HELP = "probability (0-1) that this record is correct"
 
 
 class Actor(Strict):
+    evidence: Quotes = Field(min_length=1, max_length=4, description=EVIDENCE_HELP)
     name: str = Field(min_length=1, description="canonical English name, e.g. 'North Korea', 'Kim Jong Un'")
     aliases: list[str] = Field(default_factory=list, max_length=6, description="other names used for it in the text")
     kind: ActorKind
     country: CountryCode = Field(default=None, description="ISO 3166-1 alpha-3 code, e.g. RUS")
     role: str | None = Field(default=None, description="title of a person, in English")
-    evidence: Quotes = Field(min_length=1, max_length=4, description=EVIDENCE_HELP)
     confidence: Confidence = Field(default=0.5, description=CONFIDENCE_HELP)
 
 

@@ -19,7 +19,6 @@ from typing import Any
 import instructor
 from openai.types.chat import ChatCompletion
 
-
 log = logging.getLogger("sitrep.llm")
 
 
