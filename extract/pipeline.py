@@ -87,6 +87,8 @@ def extract_document(doc: Document, provider: Provider, store: Store | None = No
     run = run_info(doc, provider, options)
     if store is not None and not options.force and store.run_status(run.run_id) == "ok":
         return DocResult(doc.source, "skipped", doc, run.run_id)
+    if store is not None:
+        store.release()  # readers may open the database while the model works
     before = Usage(**vars(provider.usage))
     try:
         chunks = chunking.split(doc.prompt_text, options.chunk_chars)

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import time
 from dataclasses import dataclass, field
 from datetime import datetime
 from importlib import resources
@@ -56,17 +57,41 @@ def migrations() -> list[tuple[int, str, str]]:
 class Store:
     def __init__(self, path: Path | str = DEFAULT_DB, read_only: bool = False) -> None:
         self.path = Path(path)
+        self.read_only = read_only
         if read_only and not self.path.exists():
             raise StoreError(f"{self.path}: no such database; run `sitrep extract` first")
-        try:
-            self.con = duckdb.connect(str(self.path), read_only=read_only)
-        except duckdb.Error as exc:
-            raise StoreError(f"{self.path}: cannot open database: {exc}") from exc
+        self._con: duckdb.DuckDBPyConnection | None = None
         if not read_only:
             self.migrate()
 
+    @property
+    def con(self) -> duckdb.DuckDBPyConnection:
+        """Opened on demand. DuckDB lets one process write at a time, so a long batch
+        `release()`s the file while the model works and `sitrep sql` can read meanwhile."""
+        if self._con is None:
+            self._con = self._connect()
+        return self._con
+
+    def _connect(self, tries: int = 40) -> duckdb.DuckDBPyConnection:
+        for attempt in range(tries):
+            try:
+                return duckdb.connect(str(self.path), read_only=self.read_only)
+            except duckdb.IOException as exc:  # another process holds the file: wait for it
+                if "lock" not in str(exc).lower() or attempt == tries - 1:
+                    raise StoreError(f"{self.path}: cannot open database: {exc}") from exc
+                time.sleep(0.25)
+            except duckdb.Error as exc:
+                raise StoreError(f"{self.path}: cannot open database: {exc}") from exc
+        raise AssertionError("unreachable")
+
+    def release(self) -> None:
+        """Close the file until the next query (nothing is pending between documents)."""
+        if self._con is not None:
+            self._con.close()
+            self._con = None
+
     def close(self) -> None:
-        self.con.close()
+        self.release()
 
     def __enter__(self) -> Store:
         return self
