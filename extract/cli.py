@@ -63,6 +63,7 @@ def extract(
     chunk_chars: Annotated[int, typer.Option(help="split documents longer than this")] = 12_000,
     force: Annotated[bool, typer.Option(help="re-extract even when an identical run exists")] = False,
     reask: Annotated[bool, typer.Option(help="re-ask once when evidence quotes are not in the text")] = True,
+    timeout: Annotated[float, typer.Option(help="seconds per request to a remote model")] = 300.0,
     record: Annotated[Path | None, typer.Option(help="save raw responses here as replay fixtures")] = None,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="do not print the records")] = False,
 ) -> None:
@@ -72,7 +73,7 @@ def extract(
         fail("no input files")
     options = Options(max_retries=max_retries, chunk_chars=chunk_chars, force=force, reask_ungrounded=reask)
     try:
-        backend = make_provider(provider, model, base_url, fixtures)
+        backend = make_provider(provider, model, base_url, fixtures, timeout_s=timeout)
         backend.record_dir = record
         store = Store(db)
     except USER_ERRORS as exc:
