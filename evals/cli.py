@@ -37,6 +37,7 @@ def run_eval(
     json_out: Annotated[Path | None, typer.Option("--json", help="write machine-readable scores")] = None,
     max_retries: int = 2,
     reask: Annotated[bool, typer.Option(help="re-ask once when evidence quotes are not in the text")] = True,
+    passes: Annotated[str, typer.Option(help="single or per-type")] = "single",
 ) -> None:
     """Extract every gold document (stored extractions are reused), match, score, report, store."""
     if ctx.invoked_subcommand is not None:
@@ -59,7 +60,7 @@ def run_eval(
                     status.update(f"{label}: {d.doc_id} done")
 
                 repeats.append(evaluate(samples, backend, store, Options(max_retries=max_retries, repeat=repeat,
-                                                                         reask_ungrounded=reask),
+                                                                         reask_ungrounded=reask, passes=passes),
                                         on_done=progress))
     except USER_ERRORS as exc:
         fail(str(exc))
@@ -71,7 +72,8 @@ def run_eval(
         values = [summarise(r)["f1"]["micro"] for r in repeats]
         summary["repeats_f1"] = {"n": runs, "mean": statistics.mean(values), "sd": statistics.stdev(values),
                                  "values": values}
-    first = run_info(samples[0].document(), backend, Options(max_retries=max_retries, reask_ungrounded=reask))
+    first = run_info(samples[0].document(), backend, Options(max_retries=max_retries, reask_ungrounded=reask,
+                                                                   passes=passes))
     meta = {"gold_dir": str(gold), "provider": backend.name, "model": backend.model,
             "prompt_version": first.prompt_version, "prompt_hash": first.prompt_hash,
             "schema_version": first.schema_version, "repeats": runs, "started_at": started,

@@ -64,6 +64,7 @@ def extract(
     force: Annotated[bool, typer.Option(help="re-extract even when an identical run exists")] = False,
     reask: Annotated[bool, typer.Option(help="re-ask once when evidence quotes are not in the text")] = True,
     timeout: Annotated[float, typer.Option(help="seconds per request to a remote model")] = 300.0,
+    passes: Annotated[str, typer.Option(help="single (one answer) or per-type (actors, then events)")] = "single",
     record: Annotated[Path | None, typer.Option(help="save raw responses here as replay fixtures")] = None,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="do not print the records")] = False,
 ) -> None:
@@ -71,7 +72,8 @@ def extract(
     files = expand(paths)
     if not files:
         fail("no input files")
-    options = Options(max_retries=max_retries, chunk_chars=chunk_chars, force=force, reask_ungrounded=reask)
+    options = Options(max_retries=max_retries, chunk_chars=chunk_chars, force=force, reask_ungrounded=reask,
+                      passes=passes)
     try:
         backend = make_provider(provider, model, base_url, fixtures, timeout_s=timeout)
         backend.record_dir = record

@@ -6,6 +6,9 @@ import logging
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TypeVar
+
+from pydantic import BaseModel
 
 from extract import chunking, rows
 from extract.ground import ground_quotes
@@ -15,9 +18,11 @@ from extract.normalise import normalise
 from extract.prompt import PROMPT_VERSION, messages, prompt_hash, reask_ungrounded
 from extract.providers.base import Provider, ProviderError, Usage
 from extract.store import RunInfo, Store
-from schemas.records import SCHEMA_VERSION, Extraction
+from schemas.records import SCHEMA_VERSION, ActorList, Extraction
 
 log = logging.getLogger("sitrep")
+T = TypeVar("T", bound=BaseModel)
+PASSES = ("single", "per-type")
 
 
 @dataclass
@@ -27,6 +32,7 @@ class Options:
     chunk_chars: int = 12_000
     force: bool = False
     repeat: int = 0
+    passes: str = "single"
 
     def variant(self) -> str:
         """Options that change what is extracted become part of the run's identity."""
@@ -34,6 +40,7 @@ class Options:
         parts = [] if self.reask_ungrounded else ["noreask"]
         parts += [] if self.chunk_chars == default.chunk_chars else [f"chunk={self.chunk_chars}"]
         parts += [] if self.max_retries == default.max_retries else [f"retries={self.max_retries}"]
+        parts += [] if self.passes == default.passes else [f"passes={self.passes}"]
         return ",".join(parts)
 
 
@@ -63,21 +70,33 @@ def run_info(doc: Document, provider: Provider, options: Options | None = None) 
     )
 
 
-def _extract_chunk(provider: Provider, doc: Document, text: str, options: Options) -> Extraction:
-    """One validated extraction of one chunk; ungrounded quotes are re-asked once."""
-    context = {"published": doc.published}
-    msgs = messages(doc, text)
-    result = structured(provider, msgs, Extraction, options.max_retries, context)
+def _ask(provider: Provider, doc: Document, msgs: list[dict[str, str]], model: type[T], options: Options,
+         known: list | None = None) -> T:
+    """One validated answer; quotes not found in the text are re-asked once."""
+    context = {"published": doc.published, "actors": known or []}
+    result = structured(provider, msgs, model, options.max_retries, context)
     missing = [s.quote for s in ground_quotes(rows.all_quotes(result), doc.text) if not s.grounded]
     if not missing or not options.reask_ungrounded:
         return result
     followup = [*msgs, {"role": "assistant", "content": result.model_dump_json(exclude_defaults=True)},
                 {"role": "user", "content": reask_ungrounded(missing)}]
     try:
-        return structured(provider, followup, Extraction, options.max_retries, context)
+        return structured(provider, followup, model, options.max_retries, context)
     except ExtractionFailed as exc:
         log.warning("re-ask for ungrounded quotes failed, keeping the first answer: %s", exc)
         return result
+
+
+def _extract_chunk(provider: Provider, doc: Document, text: str, options: Options) -> Extraction:
+    """`single`: everything in one answer. `per-type`: actors first, then events given those actors;
+    both requests share the system prompt and the article, so the second re-reads only its task."""
+    if options.passes == "single":
+        return _ask(provider, doc, messages(doc, text), Extraction, options)
+    actors = _ask(provider, doc, messages(doc, text, "actors"), ActorList, options).actors
+    names = ", ".join(a.name for a in actors) or "none yet"
+    events = _ask(provider, doc, messages(doc, text, "events", actors=names), Extraction, options, actors)
+    return Extraction.model_construct(actors=[*actors, *events.actors], transfers=events.transfers,
+                                      meetings=events.meetings, deployments=events.deployments)
 
 
 def extract_document(doc: Document, provider: Provider, store: Store | None = None,

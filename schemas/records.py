@@ -161,6 +161,12 @@ def check_roles(container: Strict, actors: list[Actor]) -> None:
         )
 
 
+class ActorList(Strict):
+    """First pass of the per-type strategy: only the actors."""
+
+    actors: list[Actor] = Field(default_factory=list, max_length=40)
+
+
 class Extraction(Strict):
     """Everything one article says about actors, transfers, meetings and deployments."""
 
