@@ -17,8 +17,8 @@ UNGROUNDED_PENALTY = 0.5
 RECORD_TYPES = ("actors", "transfers", "meetings", "deployments")
 
 
-def all_quotes(extraction: Extraction) -> list[str]:
-    return [q for kind in RECORD_TYPES for r in getattr(extraction, kind) for q in r.evidence]
+def all_quotes(extraction: BaseModel) -> list[str]:
+    return [q for kind in RECORD_TYPES for r in getattr(extraction, kind, []) for q in r.evidence]
 
 
 def _range(prefix: str, value: Any) -> dict[str, Any]:
