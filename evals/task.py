@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable
 from typing import Any
+
+from pydantic import ValidationError
 
 from evals.dataset import Sample
 from evals.match import TYPES, Pred, match_document
@@ -13,6 +16,7 @@ from extract.providers.base import Provider
 from extract.store import Store
 from schemas.records import Actor, Deployment, Meeting, Transfer
 
+log = logging.getLogger("sitrep.eval")
 MODELS = {"actors": Actor, "transfers": Transfer, "meetings": Meeting, "deployments": Deployment}
 
 
@@ -22,8 +26,20 @@ def stored_predictions(store: Store, run_id: str) -> dict[str, list[Pred]]:
     for kind in TYPES:
         _, rows = store.query(f"SELECT record, confidence, grounded FROM {kind} WHERE run_id = ? ORDER BY idx",
                               [run_id])
-        out[kind] = [Pred(MODELS[kind].model_validate_json(r), c, g) for r, c, g in rows]
+        loaded = [(_load(MODELS[kind], r), c, g) for r, c, g in rows]
+        out[kind] = [Pred(record, c, g) for record, c, g in loaded if record is not None]
     return out
+
+
+def _load(model: type, raw: str) -> Any:
+    """A stored record; one that an older, buggier pipeline wrote and the schema now rejects is
+    left out of scoring, with a warning, rather than crashing the eval."""
+    try:
+        return model.model_validate_json(raw)
+    except ValidationError as exc:
+        log.warning("stored %s record no longer validates, not scored: %s", model.__name__,
+                    " ".join(str(exc).split())[:200])
+        return None
 
 
 def run_stats(store: Store, run_id: str) -> dict[str, Any]:
@@ -41,6 +57,8 @@ def evaluate(samples: list[Sample], provider: Provider, store: Store, options: O
     scores = []
     for sample in samples:
         result = extract_document(sample.document(), provider, store, options)
+        if result.status == "failed" and result.run_id is None:
+            raise RuntimeError(f"{sample.path}: {result.error}")
         if result.status == "failed":
             stats = run_stats(store, result.run_id) if result.run_id else {}
             empty = {k: [] for k in TYPES}

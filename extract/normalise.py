@@ -84,7 +84,9 @@ def normalise(extraction: Extraction) -> Extraction:
             for field in fields:
                 value = getattr(record, field)
                 if isinstance(value, list):
-                    changes[field] = list(dict.fromkeys(_rename(v, index) for v in value))
+                    renamed = list(dict.fromkeys(_rename(v, index) for v in value))
+                    # two names for one party ("Finland", "Helsinki") must not leave a one-party meeting
+                    changes[field] = renamed if len(renamed) >= 2 else value
                 else:
                     changes[field] = _rename(value, index)
             records.append(record.model_copy(update=changes))
