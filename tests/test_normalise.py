@@ -31,3 +31,14 @@ def test_people_and_organisations_keep_their_names():
         {"name": "Jordan", "kind": "person", "evidence": ["b"]},  # a person named like a country
     ]})
     assert [a.name for a in normalise(raw).actors] == ["Georgia Meloni", "Jordan"]
+
+
+def test_two_names_of_one_party_do_not_collapse_a_meeting_to_one_participant():
+    raw = Extraction.model_validate({
+        "actors": [{"name": "Moscova", "kind": "state", "evidence": ["Moscova"]},
+                   {"name": "Kremlin", "kind": "state", "evidence": ["Kremlin"]}],
+        "meetings": [{"evidence": ["x"], "participants": ["Moscova", "Kremlin"], "certainty": "confirmed"}]})
+    out = normalise(raw)
+    assert [a.name for a in out.actors] == ["Russia"]
+    assert out.meetings[0].participants == ["Moscova", "Kremlin"]
+    Extraction.model_validate(out.model_dump())  # still a valid extraction
