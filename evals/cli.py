@@ -45,10 +45,11 @@ def run_eval(
     if gold is None:
         fail("give --gold DIR (or a subcommand: compare)")
     try:
+        Options(passes=passes)
         samples = load_dataset(gold)
         backend = make_provider(provider, model, base_url, fixtures)
         store = Store(db)
-    except (GoldError, *USER_ERRORS) as exc:
+    except (GoldError, ValueError, *USER_ERRORS) as exc:
         fail(str(exc))
     started = datetime.now()
     repeats: list[list[DocScore]] = []

@@ -34,7 +34,7 @@ def _pair_row(eval_id: str, doc_id: str, kind: str, pair: Pair) -> list[Any]:
 def save_eval(store: Store, meta: dict[str, Any], summary: dict[str, Any], docs: list[DocScore]) -> str:
     started = meta["started_at"]
     eval_id = hashlib.sha256(f"{meta['gold_dir']}|{meta['model']}|{started.isoformat()}".encode()).hexdigest()[:12]
-    with store._transaction():
+    with store.transaction():
         store.con.execute(
             "INSERT INTO eval_runs VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             [eval_id, meta["gold_dir"], meta["provider"], meta["model"], meta["prompt_version"], meta["prompt_hash"],

@@ -72,13 +72,13 @@ def extract(
     files = expand(paths)
     if not files:
         fail("no input files")
-    options = Options(max_retries=max_retries, chunk_chars=chunk_chars, force=force, reask_ungrounded=reask,
-                      passes=passes)
     try:
+        options = Options(max_retries=max_retries, chunk_chars=chunk_chars, force=force, reask_ungrounded=reask,
+                          passes=passes)
         backend = make_provider(provider, model, base_url, fixtures, timeout_s=timeout)
         backend.record_dir = record
         store = Store(db)
-    except USER_ERRORS as exc:
+    except (ValueError, *USER_ERRORS) as exc:
         fail(str(exc))
     failures = 0
     try:

@@ -34,6 +34,12 @@ class Options:
     repeat: int = 0
     passes: str = "single"
 
+    def __post_init__(self) -> None:
+        if self.passes not in PASSES:
+            raise ValueError(f"passes must be one of {', '.join(PASSES)}, not {self.passes!r}")
+        if self.chunk_chars < 1000:
+            raise ValueError(f"chunk size {self.chunk_chars} is too small; use 1000 characters or more")
+
     def variant(self) -> str:
         """Options that change what is extracted become part of the run's identity."""
         default = Options()

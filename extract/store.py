@@ -118,14 +118,14 @@ class Store:
         for version, name, sql in migrations():
             if version <= current:
                 continue
-            with self._transaction():
+            with self.transaction():
                 self.con.execute(sql)
                 self.con.execute("INSERT INTO schema_version (version, name) VALUES (?, ?)", [version, name])
             applied.append(name)
         return applied
 
     # --- writes ---------------------------------------------------------------------------
-    def _transaction(self) -> _Tx:
+    def transaction(self) -> _Tx:
         return _Tx(self.con)
 
     def run_status(self, run_id: str) -> str | None:
@@ -143,7 +143,7 @@ class Store:
                   error: str | None = None) -> str:
         """Document, run and all its rows in one transaction; replaces an earlier try of the same run."""
         run_id = run.run_id
-        with self._transaction():
+        with self.transaction():
             self.add_document(doc)
             for table in ("evidence", "actors", "transfers", "meetings", "deployments", "runs"):
                 self.con.execute(f"DELETE FROM {table} WHERE run_id = ?", [run_id])

@@ -95,3 +95,10 @@ def test_unknown_provider_and_missing_key_are_one_line_errors(db, monkeypatch):
     assert result.exit_code == 2 and "unknown provider" in result.output
     result = run("extract", EXAMPLE, "--provider", "openai", "--db", db)
     assert result.exit_code == 2 and "OPENAI_API_KEY" in result.output
+
+
+def test_bad_options_are_one_line_errors(db):
+    result = extract(db, EXAMPLE, passes="triple")
+    assert result.exit_code == 2 and "passes must be one of single, per-type" in result.output
+    result = extract(db, EXAMPLE, chunk_chars="10")
+    assert result.exit_code == 2 and "too small" in result.output
