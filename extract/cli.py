@@ -112,9 +112,12 @@ def _report(result: DocResult, store: Store, quiet: bool) -> None:
     else:
         u = result.usage
         counts = ", ".join(f"{v} {k}" for k, v in result.counts.items())
-        console.print(f"[green]ok[/] {result.source} → doc {result.doc.doc_id}, run {result.run_id}: {counts} "
+        label = "[green]ok[/]" if result.status == "ok" else "[yellow]partial[/]"
+        console.print(f"{label} {result.source} → doc {result.doc.doc_id}, run {result.run_id}: {counts} "
                       f"({u.seconds:.1f} s, {u.prompt_tokens}+{u.completion_tokens} tokens)",
                       highlight=False, soft_wrap=True)
+        if result.error:
+            err.print(f"[yellow]{result.error}[/]", highlight=False, soft_wrap=True)
     if not quiet:
         render.print_run_records(console, store, result.run_id)
 

@@ -12,7 +12,20 @@ T = TypeVar("T", bound=BaseModel)
 
 
 class ExtractionFailed(RuntimeError):
-    """The model gave no valid answer within the allowed retries; the message says what was wrong."""
+    """The model gave no valid answer within the allowed retries; the message says what was wrong.
+    `raw` keeps the last answer, for salvage."""
+
+    def __init__(self, message: str, raw: str | None = None) -> None:
+        super().__init__(message)
+        self.raw = raw
+
+
+def _last_answer(exc: BaseException) -> str | None:
+    completion = getattr(exc, "last_completion", None)
+    try:
+        return completion.choices[0].message.content if completion else None
+    except (AttributeError, IndexError):
+        return None
 
 
 def structured(
@@ -44,7 +57,8 @@ def structured(
             cause = last.exception()
         if isinstance(cause, ProviderError):
             raise cause from exc
-        raise ExtractionFailed(f"no valid model output after {max_retries} re-asks: {_short(cause)}") from exc
+        raise ExtractionFailed(f"no valid model output after {max_retries} re-asks: {_short(cause)}",
+                               _last_answer(exc)) from exc
 
 
 def _short(exc: BaseException, limit: int = 600) -> str:

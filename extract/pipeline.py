@@ -17,6 +17,7 @@ from extract.load import Document, LoadError, load_path
 from extract.normalise import normalise
 from extract.prompt import PROMPT_VERSION, messages, prompt_hash, reask_ungrounded
 from extract.providers.base import Provider, ProviderError, Usage
+from extract.salvage import salvage
 from extract.store import RunInfo, Store
 from schemas.records import SCHEMA_VERSION, ActorList, Extraction
 
@@ -53,7 +54,7 @@ class Options:
 @dataclass
 class DocResult:
     source: str
-    status: str  # ok | skipped | failed
+    status: str  # ok | partial (some records dropped, see error) | skipped | failed
     doc: Document | None = None
     run_id: str | None = None
     extraction: Extraction | None = None
@@ -77,10 +78,21 @@ def run_info(doc: Document, provider: Provider, options: Options | None = None) 
 
 
 def _ask(provider: Provider, doc: Document, msgs: list[dict[str, str]], model: type[T], options: Options,
-         known: list | None = None) -> T:
-    """One validated answer; quotes not found in the text are re-asked once."""
+         notes: list[str], known: list | None = None) -> T:
+    """One validated answer; quotes not found in the text are re-asked once. When every re-ask
+    fails, the valid records of the last answer are kept and the dropped ones noted."""
     context = {"published": doc.published, "actors": known or []}
-    result = structured(provider, msgs, model, options.max_retries, context)
+    try:
+        result = structured(provider, msgs, model, options.max_retries, context)
+    except ExtractionFailed as exc:
+        if exc.raw is None:
+            raise
+        try:
+            result, dropped = salvage(exc.raw, model, context)
+        except ValueError:
+            raise exc from None
+        notes += dropped or [str(exc)[:300]]
+        return result
     missing = [s.quote for s in ground_quotes(rows.all_quotes(result), doc.text) if not s.grounded]
     if not missing or not options.reask_ungrounded:
         return result
@@ -93,14 +105,14 @@ def _ask(provider: Provider, doc: Document, msgs: list[dict[str, str]], model: t
         return result
 
 
-def _extract_chunk(provider: Provider, doc: Document, text: str, options: Options) -> Extraction:
+def _extract_chunk(provider: Provider, doc: Document, text: str, options: Options, notes: list[str]) -> Extraction:
     """`single`: everything in one answer. `per-type`: actors first, then events given those actors;
     both requests share the system prompt and the article, so the second re-reads only its task."""
     if options.passes == "single":
-        return _ask(provider, doc, messages(doc, text), Extraction, options)
-    actors = _ask(provider, doc, messages(doc, text, "actors"), ActorList, options).actors
+        return _ask(provider, doc, messages(doc, text), Extraction, options, notes)
+    actors = _ask(provider, doc, messages(doc, text, "actors"), ActorList, options, notes).actors
     names = ", ".join(a.name for a in actors) or "none yet"
-    events = _ask(provider, doc, messages(doc, text, "events", actors=names), Extraction, options, actors)
+    events = _ask(provider, doc, messages(doc, text, "events", actors=names), Extraction, options, notes, actors)
     return Extraction.model_construct(actors=[*actors, *events.actors], transfers=events.transfers,
                                       meetings=events.meetings, deployments=events.deployments)
 
@@ -110,25 +122,26 @@ def extract_document(doc: Document, provider: Provider, store: Store | None = No
     """Extract one document; with a store, skip a finished identical run and persist the result."""
     options = options or Options()
     run = run_info(doc, provider, options)
-    if store is not None and not options.force and store.run_status(run.run_id) == "ok":
+    if store is not None and not options.force and store.run_status(run.run_id) in {"ok", "partial"}:
         return DocResult(doc.source, "skipped", doc, run.run_id)
     if store is not None:
         store.release()  # readers may open the database while the model works
     before = Usage(**vars(provider.usage))
+    notes: list[str] = []
     try:
         chunks = chunking.split(doc.prompt_text, options.chunk_chars)
-        parts = [_extract_chunk(provider, doc, chunk, options) for chunk in chunks]
+        parts = [_extract_chunk(provider, doc, chunk, options, notes) for chunk in chunks]
         extraction = normalise(chunking.merge(parts))
         error = None
     except (ExtractionFailed, ProviderError) as exc:
         extraction, error = None, str(exc)
     usage = _delta(provider.usage, before)
     table_rows = rows.to_rows(extraction, doc.text) if extraction else None
+    status = "failed" if error else "partial" if notes else "ok"
+    message = error or ("; ".join(notes) if notes else None)
     if store is not None:
-        store.write_run(doc, run, usage, table_rows, error)
-    if error:
-        return DocResult(doc.source, "failed", doc, run.run_id, None, error, usage)
-    return DocResult(doc.source, "ok", doc, run.run_id, extraction, None, usage)
+        store.write_run(doc, run, usage, table_rows, status, message)
+    return DocResult(doc.source, status, doc, run.run_id, extraction, message, usage)
 
 
 def extract_paths(paths: Iterable[Path], provider: Provider, store: Store | None = None,

@@ -140,7 +140,7 @@ class Store:
         )
 
     def write_run(self, doc: Document, run: RunInfo, usage: Any, rows: dict[str, list[dict]] | None,
-                  error: str | None = None) -> str:
+                  status: str = "ok", error: str | None = None) -> str:
         """Document, run and all its rows in one transaction; replaces an earlier try of the same run."""
         run_id = run.run_id
         with self.transaction():
@@ -152,7 +152,7 @@ class Store:
                 [run_id, run.doc_id, run.provider, run.model, run.prompt_version, run.prompt_hash,
                  run.schema_version, json.dumps(run.params), run.started_at, datetime.now(),
                  usage.calls, usage.prompt_tokens, usage.completion_tokens, round(usage.seconds, 3),
-                 "failed" if error else "ok", error],
+                 status, error],
             )
             for table, items in (rows or {}).items():
                 for item in items:

@@ -1,0 +1,69 @@
+"""Keep the valid part of an answer that failed validation after every re-ask.
+
+A 1.5B model at temperature 0 often repeats the same answer to a re-ask, so one bad record (a
+supplier that names no actor) would otherwise cost the whole document. Each record is validated
+on its own; invalid ones are dropped and *named* in the run's notes, never silently.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import typing
+from typing import Any, TypeVar
+
+from pydantic import BaseModel, ValidationError
+
+from schemas.records import ROLE_FIELDS, actor_index, add_country_actors, role_values
+
+T = TypeVar("T", bound=BaseModel)
+_FENCE = re.compile(r"^```(?:json)?\s*|\s*```$")
+
+
+def _item_type(model: type[BaseModel], field: str) -> type[BaseModel]:
+    return typing.get_args(model.model_fields[field].annotation)[0]
+
+
+def _short(exc: ValidationError) -> str:
+    return "; ".join(f"{'.'.join(map(str, e['loc']))}: {e['msg']}" for e in exc.errors())[:200]
+
+
+def salvage(raw: str, model: type[T], context: dict[str, Any]) -> tuple[T, list[str]]:
+    """The valid records of `raw` as a `model`, and one note per dropped record. Raises ValueError
+    when no record survives: an empty result would pass for a clean negative document."""
+    try:
+        data = json.loads(_FENCE.sub("", raw.strip()))
+    except json.JSONDecodeError as exc:
+        raise ValueError(f"answer is not JSON: {exc}") from exc
+    if not isinstance(data, dict):
+        raise ValueError("answer is not a JSON object")
+    data = add_country_actors(data)
+    kept: dict[str, list] = {}
+    notes: list[str] = []
+    order = ["actors", *(f for f in model.model_fields if f != "actors")]
+    for field in (f for f in order if f in model.model_fields):
+        kept[field] = []
+        items = data.get(field) or []
+        if not isinstance(items, list):
+            notes.append(f"dropped {field}: not a list")
+            continue
+        for i, item in enumerate(items):
+            try:
+                kept[field].append(_item_type(model, field).model_validate(item, context=context))
+            except ValidationError as exc:
+                notes.append(f"dropped {field}[{i}]: {_short(exc)}")
+    index = actor_index([*kept.get("actors", []), *context.get("actors", [])])
+    for field, roles in ROLE_FIELDS.items():
+        if field not in kept:
+            continue
+        valid = []
+        for i, record in enumerate(kept[field]):
+            unknown = [v for r in roles for v in role_values(record, r) if " ".join(v.casefold().split()) not in index]
+            if unknown:
+                notes.append(f"dropped {field}[{i}]: names no actor: {', '.join(unknown)}")
+            else:
+                valid.append(record)
+        kept[field] = valid
+    if not any(kept.values()):
+        raise ValueError("no valid record in the answer")
+    return model.model_validate({k: [r.model_dump() for r in v] for k, v in kept.items()}, context=context), notes
