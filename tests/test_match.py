@@ -41,6 +41,13 @@ def test_alias_and_diacritics_match_actors():
     assert counts(match_document(p, g), "actors") == (3, 0, 0, 0)
 
 
+def test_diacritics_and_case_are_ignored_in_names():
+    g = gold(actors=[{"name": "Aleksandar Vučić", "kind": "person"}, {"name": "Angel Tîlvăr", "kind": "person"}])
+    p = preds(actors=[{**A, "name": "ALEKSANDAR VUCIC", "kind": "person"},
+                      {**A, "name": "angel tilvar", "kind": "person"}])
+    assert counts(match_document(p, g), "actors") == (2, 0, 0, 0)
+
+
 def test_fuzzy_near_miss_counts_but_far_miss_does_not():
     g = gold(actors=[{"name": "Oleksii Reznikov", "kind": "person"}, {"name": "Lloyd Austin", "kind": "person"}])
     p = preds(actors=[{**A, "name": "Oleksii Reznikow", "kind": "person"},  # ratio ≈ 94
