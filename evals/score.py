@@ -12,7 +12,7 @@ from typing import Any
 
 import numpy as np
 
-from evals.match import TYPES, TypeResult
+from evals.match import TYPES, TypeResult, when_compatible
 from evals.names import matches
 
 
@@ -51,8 +51,6 @@ def _range_ok(pred: Any, gold: Any) -> bool | None:
 
 
 def _when_ok(pred: Any, gold: Any) -> bool | None:
-    from evals.match import when_compatible
-
     if not gold.start and not gold.end:
         return None
     if not pred.start and not pred.end:

@@ -11,14 +11,14 @@ import pycountry
 
 from schemas.aliases import CANONICAL_COUNTRY_NAMES, COUNTRY_ALIASES
 from schemas.fields import ActorKind
-from schemas.records import ROLE_FIELDS, Actor, Extraction, actor_index
+from schemas.records import ROLE_FIELDS, Actor, Extraction, actor_index, name_key
 
 STATE_LIKE = {ActorKind.state}
 
 
 def country_for_name(name: str) -> str | None:
     """ISO alpha-3 for a country name, capital metonym or local spelling; None if not a country."""
-    key = " ".join(name.casefold().split())
+    key = name_key(name)
     if key in COUNTRY_ALIASES:
         return COUNTRY_ALIASES[key]
     try:
@@ -62,7 +62,7 @@ def _merge(actors: list[Actor]) -> list[Actor]:
 
 
 def _rename(value: str, index: dict[str, str]) -> str:
-    key = " ".join(value.casefold().split())
+    key = name_key(value)
     if key in index:
         return index[key]
     code = country_for_name(value)
@@ -75,7 +75,7 @@ def normalise(extraction: Extraction) -> Extraction:
     actors = _merge([_canonical_actor(a) for a in originals])
     index = actor_index(actors)
     for old, new in zip(originals, [_canonical_actor(a) for a in originals], strict=True):
-        index.setdefault(" ".join(old.name.casefold().split()), new.name)
+        index.setdefault(name_key(old.name), new.name)
     update: dict[str, list] = {"actors": actors}
     for list_name, fields in ROLE_FIELDS.items():
         records = []

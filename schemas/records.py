@@ -107,7 +107,7 @@ def add_country_actors(data: dict) -> dict:
     validation and goes back to the model. The new actor carries the record's own evidence.
     """
     actors = list(data.get("actors") or [])
-    known = {_key(label) for a in actors if isinstance(a, dict)
+    known = {name_key(label) for a in actors if isinstance(a, dict)
              for label in [a.get("name", ""), *(a.get("aliases") or [])]}
     for list_name, fields in ROLE_FIELDS.items():
         for record in data.get(list_name) or []:
@@ -116,15 +116,16 @@ def add_country_actors(data: dict) -> dict:
             for field in fields:
                 values = record.get(field)
                 for value in values if isinstance(values, list) else [values]:
-                    code = _is_country(value) if isinstance(value, str) and _key(value) not in known else None
+                    code = _is_country(value) if isinstance(value, str) and name_key(value) not in known else None
                     if code:
                         actors.append({"name": value, "kind": "state", "country": code,
                                        "evidence": list(record.get("evidence") or [])[:1], "confidence": 0.5})
-                        known.add(_key(value))
+                        known.add(name_key(value))
     return {**data, "actors": actors}
 
 
-def _key(name: str) -> str:
+def name_key(name: str) -> str:
+    """How role fields and actor names are compared: case-folded, whitespace collapsed."""
     return " ".join(name.casefold().split())
 
 
@@ -133,7 +134,7 @@ def actor_index(actors: list[Actor]) -> dict[str, str]:
     index: dict[str, str] = {}
     for actor in actors:
         for label in [actor.name, *actor.aliases]:
-            index.setdefault(_key(label), actor.name)
+            index.setdefault(name_key(label), actor.name)
     return index
 
 
@@ -150,7 +151,7 @@ def check_roles(container: Strict, actors: list[Actor]) -> None:
         for i, record in enumerate(getattr(container, list_name, [])):
             for field in fields:
                 missing += [
-                    f"{list_name}[{i}].{field} = {v!r}" for v in role_values(record, field) if _key(v) not in index
+                    f"{list_name}[{i}].{field} = {v!r}" for v in role_values(record, field) if name_key(v) not in index
                 ]
     if missing:
         known = ", ".join(sorted({a.name for a in actors})) or "none"
