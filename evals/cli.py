@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import statistics
+from dataclasses import replace
 from datetime import datetime
 from pathlib import Path
 from typing import Annotated
@@ -13,7 +14,20 @@ from evals import persist, report
 from evals.dataset import load_dataset
 from evals.score import DocScore, summarise
 from evals.task import evaluate
-from extract.cli import USER_ERRORS, BaseUrlOpt, DbOpt, FixturesOpt, ModelOpt, ProviderOpt, console, err, fail
+from extract.cli import (
+    USER_ERRORS,
+    BaseUrlOpt,
+    DbOpt,
+    FixturesOpt,
+    ModelOpt,
+    PassesOpt,
+    ProviderOpt,
+    ShotsOpt,
+    TemperatureOpt,
+    console,
+    err,
+    fail,
+)
 from extract.pipeline import Options, run_info
 from extract.providers import make_provider
 from extract.store import DEFAULT_DB, Store
@@ -37,7 +51,9 @@ def run_eval(
     json_out: Annotated[Path | None, typer.Option("--json", help="write machine-readable scores")] = None,
     max_retries: int = 2,
     reask: Annotated[bool, typer.Option(help="re-ask once when evidence quotes are not in the text")] = True,
-    passes: Annotated[str, typer.Option(help="single or per-type")] = "single",
+    passes: PassesOpt = "single",
+    shots: ShotsOpt = 1,
+    temperature: TemperatureOpt = None,
 ) -> None:
     """Extract every gold document (stored extractions are reused), match, score, report, store."""
     if ctx.invoked_subcommand is not None:
@@ -45,7 +61,8 @@ def run_eval(
     if gold is None:
         fail("give --gold DIR (or a subcommand: compare)")
     try:
-        Options(passes=passes)
+        options = Options(max_retries=max_retries, reask_ungrounded=reask, passes=passes, shots=shots,
+                          temperature=temperature)
         samples = load_dataset(gold)
         backend = make_provider(provider, model, base_url, fixtures)
         store = Store(db)
@@ -60,8 +77,7 @@ def run_eval(
                 def progress(d: DocScore, label: str = label, status=status) -> None:
                     status.update(f"{label}: {d.doc_id} done")
 
-                repeats.append(evaluate(samples, backend, store, Options(max_retries=max_retries, repeat=repeat,
-                                                                         reask_ungrounded=reask, passes=passes),
+                repeats.append(evaluate(samples, backend, store, replace(options, repeat=repeat),
                                         on_done=progress))
     except USER_ERRORS as exc:
         fail(str(exc))
@@ -73,8 +89,7 @@ def run_eval(
         values = [summarise(r)["f1"]["micro"] for r in repeats]
         summary["repeats_f1"] = {"n": runs, "mean": statistics.mean(values), "sd": statistics.stdev(values),
                                  "values": values}
-    first = run_info(samples[0].document(), backend, Options(max_retries=max_retries, reask_ungrounded=reask,
-                                                                   passes=passes))
+    first = run_info(samples[0].document(), backend, options)
     meta = {"gold_dir": str(gold), "provider": backend.name, "model": backend.model,
             "prompt_version": first.prompt_version, "prompt_hash": first.prompt_hash,
             "schema_version": first.schema_version, "repeats": runs, "started_at": started,

@@ -34,8 +34,10 @@ def structured(
     response_model: type[T],
     max_retries: int = 2,
     context: dict[str, Any] | None = None,
+    temperature: float | None = None,
 ) -> T:
     client = provider.instructor_client()
+    extra = {} if temperature is None else {"temperature": temperature}
     try:
         return client.chat.completions.create(
             response_model=response_model,
@@ -43,6 +45,7 @@ def structured(
             max_retries=max_retries + 1,  # instructor counts attempts, we count re-asks
             validation_context=context or {},
             strict=False,
+            **extra,
         )
     except ProviderError:
         raise

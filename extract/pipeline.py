@@ -1,4 +1,6 @@
-"""document → prompt → LLM → validate → ground → normalise → store. The library API the CLI wraps."""
+"""document → prompt → LLM → validate → ground → drop unsupported actors → normalise → store.
+
+The library API the CLI wraps."""
 
 from __future__ import annotations
 
@@ -19,6 +21,7 @@ from extract.prompt import PROMPT_VERSION, messages, prompt_hash, reask_unground
 from extract.providers.base import Provider, ProviderError, Usage
 from extract.salvage import salvage
 from extract.store import RunInfo, Store
+from extract.support import drop_unsupported
 from schemas.records import SCHEMA_VERSION, ActorList, Extraction
 
 log = logging.getLogger("sitrep")
@@ -34,10 +37,14 @@ class Options:
     force: bool = False
     repeat: int = 0
     passes: str = "single"
+    shots: int = 1  # worked examples before the article (0 or 1)
+    temperature: float | None = None  # None: the provider's own default
 
     def __post_init__(self) -> None:
         if self.passes not in PASSES:
             raise ValueError(f"passes must be one of {', '.join(PASSES)}, not {self.passes!r}")
+        if self.shots not in (0, 1):
+            raise ValueError(f"shots must be 0 or 1, not {self.shots}")
         if self.chunk_chars < 1000:
             raise ValueError(f"chunk size {self.chunk_chars} is too small; use 1000 characters or more")
 
@@ -48,6 +55,8 @@ class Options:
         parts += [] if self.chunk_chars == default.chunk_chars else [f"chunk={self.chunk_chars}"]
         parts += [] if self.max_retries == default.max_retries else [f"retries={self.max_retries}"]
         parts += [] if self.passes == default.passes else [f"passes={self.passes}"]
+        parts += [] if self.shots == default.shots else [f"shots={self.shots}"]
+        parts += [] if self.temperature is None else [f"temp={self.temperature:g}"]
         return ",".join(parts)
 
 
@@ -83,7 +92,7 @@ def _ask(provider: Provider, doc: Document, msgs: list[dict[str, str]], model: t
     fails, the valid records of the last answer are kept and the dropped ones noted."""
     context = {"published": doc.published, "actors": known or []}
     try:
-        result = structured(provider, msgs, model, options.max_retries, context)
+        result = structured(provider, msgs, model, options.max_retries, context, options.temperature)
     except ExtractionFailed as exc:
         if exc.raw is None:
             raise
@@ -99,7 +108,7 @@ def _ask(provider: Provider, doc: Document, msgs: list[dict[str, str]], model: t
     followup = [*msgs, {"role": "assistant", "content": result.model_dump_json(exclude_defaults=True)},
                 {"role": "user", "content": reask_ungrounded(missing)}]
     try:
-        return structured(provider, followup, model, options.max_retries, context)
+        return structured(provider, followup, model, options.max_retries, context, options.temperature)
     except ExtractionFailed as exc:
         log.warning("re-ask for ungrounded quotes failed, keeping the first answer: %s", exc)
         return result
@@ -109,10 +118,11 @@ def _extract_chunk(provider: Provider, doc: Document, text: str, options: Option
     """`single`: everything in one answer. `per-type`: actors first, then events given those actors;
     both requests share the system prompt and the article, so the second re-reads only its task."""
     if options.passes == "single":
-        return _ask(provider, doc, messages(doc, text), Extraction, options, notes)
-    actors = _ask(provider, doc, messages(doc, text, "actors"), ActorList, options, notes).actors
+        return _ask(provider, doc, messages(doc, text, shots=options.shots), Extraction, options, notes)
+    actors = _ask(provider, doc, messages(doc, text, "actors", options.shots), ActorList, options, notes).actors
     names = ", ".join(a.name for a in actors) or "none yet"
-    events = _ask(provider, doc, messages(doc, text, "events", actors=names), Extraction, options, notes, actors)
+    events_prompt = messages(doc, text, "events", options.shots, actors=names)
+    events = _ask(provider, doc, events_prompt, Extraction, options, notes, actors)
     return Extraction.model_construct(actors=[*actors, *events.actors], transfers=events.transfers,
                                       meetings=events.meetings, deployments=events.deployments)
 
@@ -131,7 +141,9 @@ def extract_document(doc: Document, provider: Provider, store: Store | None = No
     try:
         chunks = chunking.split(doc.prompt_text, options.chunk_chars)
         parts = [_extract_chunk(provider, doc, chunk, options, notes) for chunk in chunks]
-        extraction = normalise(chunking.merge(parts))
+        extraction, dropped = drop_unsupported(chunking.merge(parts), doc.text)
+        notes += dropped
+        extraction = normalise(extraction)
         error = None
     except (ExtractionFailed, ProviderError) as exc:
         extraction, error = None, str(exc)

@@ -12,7 +12,7 @@ import json
 
 from extract.load import Document
 
-PROMPT_VERSION = "v2"
+PROMPT_VERSION = "v3"
 
 SYSTEM = """You extract structured facts from defence and foreign-affairs news articles for analysts.
 
@@ -34,10 +34,39 @@ Rules:
 - confidence: your probability (0 to 1) that the record is correct and supported by the article.
 - Ignore subscription notices, copyright lines, menus and image captions that repeat the text.
 - If the article mentions none of these, return empty lists.
+- Only facts and names from this article. The worked example before it is a different article: never copy its names or facts."""
 
-Example. Article: "Ankara, 3 May 2023. Turkey has delivered 20 Bayraktar TB2 drones to Poland, the Polish ministry said. Erdogan and Duda spoke by phone on Monday."
-Answer:
-{"actors":[{"evidence":["Turkey has delivered 20 Bayraktar TB2 drones"],"name":"Turkey","kind":"state","country":"TUR","confidence":0.9},{"evidence":["drones to Poland"],"name":"Poland","kind":"state","country":"POL","confidence":0.9},{"evidence":["Erdogan and Duda spoke by phone"],"name":"Recep Tayyip Erdogan","kind":"person","country":"TUR","role":"President of Turkey","confidence":0.8},{"evidence":["Erdogan and Duda spoke by phone"],"name":"Andrzej Duda","kind":"person","country":"POL","role":"President of Poland","confidence":0.8}],"transfers":[{"evidence":["Turkey has delivered 20 Bayraktar TB2 drones to Poland"],"supplier":"Turkey","recipient":"Poland","weapon":{"name":"Bayraktar TB2","category":"drone"},"quantity":{"min":20,"max":20,"text":"20"},"status":"delivered","certainty":"confirmed","when":{"start":"2023-05","end":null},"confidence":0.9}],"meetings":[{"evidence":["Erdogan and Duda spoke by phone on Monday"],"participants":["Recep Tayyip Erdogan","Andrzej Duda"],"location":{"place":null,"country":null},"when":{"start":"2023-05-01","end":"2023-05-01"},"format":"call","topics":[],"certainty":"confirmed","confidence":0.8}],"deployments":[]}"""
+
+# The worked example is sent as an earlier user/assistant exchange, not inside the rules: with the
+# example embedded in the system prompt, the 1.5B model copied its names into unrelated articles.
+EXAMPLE_DOC = Document(text="", sha256="0" * 64, source="example", language="en", published="2023-05-03",
+                       title=None)
+EXAMPLE_ARTICLE = ("Ankara, 3 May 2023. Turkey has delivered 20 Bayraktar TB2 drones to Poland, the Polish ministry "
+                   "said. Erdogan and Duda spoke by phone on Monday.")
+_PHONE = ["Erdogan and Duda spoke by phone"]
+EXAMPLE_ANSWER: dict = {
+    "actors": [
+        {"evidence": ["Turkey has delivered 20 Bayraktar TB2 drones"], "name": "Turkey", "kind": "state",
+         "country": "TUR", "confidence": 0.9},
+        {"evidence": ["drones to Poland"], "name": "Poland", "kind": "state", "country": "POL", "confidence": 0.9},
+        {"evidence": _PHONE, "name": "Recep Tayyip Erdogan", "kind": "person", "country": "TUR",
+         "role": "President of Turkey", "confidence": 0.8},
+        {"evidence": _PHONE, "name": "Andrzej Duda", "kind": "person", "country": "POL",
+         "role": "President of Poland", "confidence": 0.8},
+    ],
+    "transfers": [
+        {"evidence": ["Turkey has delivered 20 Bayraktar TB2 drones to Poland"], "supplier": "Turkey",
+         "recipient": "Poland", "weapon": {"name": "Bayraktar TB2", "category": "drone"},
+         "quantity": {"min": 20, "max": 20, "text": "20"}, "status": "delivered", "certainty": "confirmed",
+         "when": {"start": "2023-05", "end": None}, "confidence": 0.9},
+    ],
+    "meetings": [
+        {"evidence": ["Erdogan and Duda spoke by phone on Monday"], "participants": ["Recep Tayyip Erdogan", "Andrzej Duda"],
+         "location": {"place": None, "country": None}, "when": {"start": "2023-05-01", "end": "2023-05-01"},
+         "format": "call", "topics": [], "certainty": "confirmed", "confidence": 0.8},
+    ],
+    "deployments": [],
+}
 
 TASKS = {
     "all": "Extract all actors, transfers, meetings and deployments from the article above as JSON.",
@@ -51,16 +80,30 @@ def user_message(doc: Document, text: str, task: str) -> str:
     return f"{meta}\n<article>\n{text}\n</article>\n\n{task}"
 
 
-def messages(doc: Document, text: str, task: str = "all", **fmt: str) -> list[dict[str, str]]:
+def example_turns(task: str) -> list[dict[str, str]]:
+    """The worked example as a finished exchange for the same task the article gets."""
+    names = ", ".join(a["name"] for a in EXAMPLE_ANSWER["actors"])
+    answer = {"actors": EXAMPLE_ANSWER["actors"]} if task == "actors" else EXAMPLE_ANSWER
+    return [
+        {"role": "user", "content": user_message(EXAMPLE_DOC, EXAMPLE_ARTICLE, TASKS[task].format(actors=names))},
+        {"role": "assistant", "content": json.dumps(answer, ensure_ascii=False, separators=(",", ":"))},
+    ]
+
+
+def messages(doc: Document, text: str, task: str = "all", shots: int = 1, **fmt: str) -> list[dict[str, str]]:
+    """System rules, then (with shots=1) the worked example, then the article and its task last so
+    that everything before the task is a prefix shared across documents and passes."""
     return [
         {"role": "system", "content": SYSTEM},
+        *(example_turns(task) if shots else []),
         {"role": "user", "content": user_message(doc, text, TASKS[task].format(**fmt))},
     ]
 
 
 def prompt_hash(schema: dict) -> str:
     """Changes whenever the wording or the response schema changes."""
-    payload = json.dumps({"v": PROMPT_VERSION, "s": SYSTEM, "t": TASKS, "schema": schema}, sort_keys=True)
+    payload = json.dumps({"v": PROMPT_VERSION, "s": SYSTEM, "t": TASKS, "x": [EXAMPLE_ARTICLE, EXAMPLE_ANSWER],
+                          "schema": schema}, sort_keys=True)
     return hashlib.sha256(payload.encode()).hexdigest()[:16]
 
 

@@ -14,7 +14,7 @@ from typing import Any, TypeVar
 
 from pydantic import BaseModel, ValidationError
 
-from schemas.records import ROLE_FIELDS, actor_index, add_country_actors, name_key, role_values
+from schemas.records import ROLE_FIELDS, actor_index, add_country_actors, name_key, role_values, same_party
 
 T = TypeVar("T", bound=BaseModel)
 _FENCE = re.compile(r"^```(?:json)?\s*|\s*```$")
@@ -61,6 +61,8 @@ def salvage(raw: str, model: type[T], context: dict[str, Any]) -> tuple[T, list[
             unknown = [v for r in roles for v in role_values(record, r) if name_key(v) not in index]
             if unknown:
                 notes.append(f"dropped {field}[{i}]: names no actor: {', '.join(unknown)}")
+            elif why := same_party(field, record, index):
+                notes.append(f"dropped {field}[{i}]: {why}")
             else:
                 valid.append(record)
         kept[field] = valid

@@ -162,6 +162,32 @@ def check_roles(container: Strict, actors: list[Actor]) -> None:
         )
 
 
+def same_party(list_name: str, record: Strict, index: dict[str, str]) -> str | None:
+    """Why a record joins an actor to itself, or None. A transfer or deployment links two different
+    actors; a meeting needs two different participants. (The negative dev article produced a
+    Finland → Finland "transfer".)"""
+
+    def canon(name: str) -> str:
+        name = index.get(name_key(name), name)
+        return _is_country(name) or name_key(name)  # "Moscova" and "Kremlin" are one party
+
+    if list_name == "transfers" and canon(record.supplier) == canon(record.recipient):
+        return f"supplier and recipient are both {record.supplier!r}"
+    if list_name == "deployments" and canon(record.sender) == canon(record.host):
+        return f"sender and host are both {record.sender!r}"
+    if list_name == "meetings" and len({canon(p) for p in record.participants}) < 2:
+        return "fewer than two different participants"
+    return None
+
+
+def check_distinct(container: Strict, actors: list[Actor]) -> None:
+    index = actor_index(actors)
+    wrong = [f"{name}[{i}]: {why}" for name in ROLE_FIELDS for i, r in enumerate(getattr(container, name, []))
+             if (why := same_party(name, r, index))]
+    if wrong:
+        raise ValueError("; ".join(wrong) + ". Remove these records, or name the other party.")
+
+
 class ActorList(Strict):
     """First pass of the per-type strategy: only the actors."""
 
@@ -186,6 +212,7 @@ class Extraction(Strict):
     def _roles_name_actors(self, info: ValidationInfo) -> Extraction:
         known = list((info.context or {}).get("actors", []))
         check_roles(self, [*self.actors, *known])
+        check_distinct(self, [*self.actors, *known])
         return self
 
     def count(self) -> dict[str, int]:

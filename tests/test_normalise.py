@@ -1,3 +1,6 @@
+import pytest
+from pydantic import ValidationError
+
 from extract.normalise import normalise
 from schemas import Extraction
 
@@ -33,12 +36,19 @@ def test_people_and_organisations_keep_their_names():
     assert [a.name for a in normalise(raw).actors] == ["Georgia Meloni", "Jordan"]
 
 
-def test_two_names_of_one_party_do_not_collapse_a_meeting_to_one_participant():
-    raw = Extraction.model_validate({
-        "actors": [{"name": "Moscova", "kind": "state", "evidence": ["Moscova"]},
-                   {"name": "Kremlin", "kind": "state", "evidence": ["Kremlin"]}],
-        "meetings": [{"evidence": ["x"], "participants": ["Moscova", "Kremlin"], "certainty": "confirmed"}]})
-    out = normalise(raw)
-    assert [a.name for a in out.actors] == ["Russia"]
-    assert out.meetings[0].participants == ["Moscova", "Kremlin"]
-    Extraction.model_validate(out.model_dump())  # still a valid extraction
+def test_two_names_of_one_party_are_not_a_meeting():
+    """Moscova and Kremlin are both Russia: the validator sends this back instead of letting
+    normalisation collapse the meeting to one participant."""
+    with pytest.raises(ValidationError, match="fewer than two different participants"):
+        Extraction.model_validate({
+            "actors": [{"name": "Moscova", "kind": "state", "evidence": ["Moscova"]},
+                       {"name": "Kremlin", "kind": "state", "evidence": ["Kremlin"]}],
+            "meetings": [{"evidence": ["x"], "participants": ["Moscova", "Kremlin"], "certainty": "confirmed"}]})
+
+
+def test_a_transfer_from_a_party_to_itself_is_invalid():
+    with pytest.raises(ValidationError, match="supplier and recipient are both 'Finland'"):
+        Extraction.model_validate({
+            "actors": [{"name": "Finland", "kind": "state", "evidence": ["Finland"]}],
+            "transfers": [{"evidence": ["x"], "supplier": "Finland", "recipient": "Finland",
+                           "weapon": {"name": "K9", "category": "artillery"}, "certainty": "confirmed"}]})

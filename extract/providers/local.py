@@ -48,12 +48,20 @@ def _compact_system(messages: list[dict], schema: dict | None, keep_schema: bool
     return [{"role": "system", "content": head}, *messages[1:]]
 
 
+def is_reask(messages: list[dict]) -> bool:
+    """True when the model already answered this article: an assistant turn after its <article> message."""
+    last_article = max((i for i, m in enumerate(messages) if m["role"] == "user" and "<article>" in m["content"]),
+                       default=-1)
+    return any(m["role"] == "assistant" for m in messages[last_article + 1:]) if last_article >= 0 else False
+
+
 @dataclass
 class LocalProvider(Provider):
     model: str = ""
     mode: instructor.Mode = instructor.Mode.JSON_SCHEMA
     threads: int = 0
     temperature: float = 0.0
+    reask_temperature: float = 0.3
     max_output_tokens: int = 3072
     seed: int = 0
     schema_in_prompt: bool = False
@@ -69,8 +77,8 @@ class LocalProvider(Provider):
 
     def params(self) -> dict[str, Any]:
         return {**super().params(), "threads": self.threads, "temperature": self.temperature,
-                "max_output_tokens": self.max_output_tokens, "seed": self.seed,
-                "schema_in_prompt": self.schema_in_prompt, "sha256": self.spec.sha256}
+                "reask_temperature": self.reask_temperature, "max_output_tokens": self.max_output_tokens,
+                "seed": self.seed, "schema_in_prompt": self.schema_in_prompt, "sha256": self.spec.sha256}
 
     @property
     def context_limit(self) -> int:
@@ -111,10 +119,16 @@ class LocalProvider(Provider):
             return llama.create_chat_completion_openai_v1(
                 messages=messages,
                 response_format=response_format or None,
-                temperature=kwargs.get("temperature", self.temperature),
+                temperature=self._temperature(kwargs),
                 max_tokens=self.max_output_tokens,
                 seed=self.seed,
             )
+
+    def _temperature(self, kwargs: dict[str, Any]) -> float:
+        """A re-ask (the model's own answer followed by a correction) is sampled at reask_temperature:
+        at temperature 0 the model answered a validation error with the same output, token for token."""
+        base = kwargs.get("temperature", self.temperature)
+        return max(base, self.reask_temperature) if is_reask(kwargs["messages"]) else base
 
     def close(self) -> None:
         if self._llama is not None:

@@ -1,0 +1,71 @@
+"""Drop actors the article never mentions, and the records that need them.
+
+A small model sometimes copies names from its worked example or its general knowledge into an
+article that does not contain them (Erdogan and Duda in a story about Korean tanks). An actor is
+supported when one of its evidence quotes is found in the text, or when its name, an alias, the
+surname of a person, or any known name of its country occurs there. Everything dropped is named
+in the run's notes; nothing goes silently.
+"""
+
+from __future__ import annotations
+
+import re
+
+import pycountry
+
+from extract.ground import fold, locate
+from schemas.aliases import COUNTRY_ALIASES
+from schemas.fields import ActorKind
+from schemas.records import ROLE_FIELDS, Actor, Extraction, actor_index, name_key, role_values
+
+
+def _names_of_country(code: str) -> list[str]:
+    names = [alias for alias, c in COUNTRY_ALIASES.items() if c == code]
+    country = pycountry.countries.get(alpha_3=code)
+    if country is not None:
+        names += [getattr(country, f) for f in ("name", "common_name", "official_name") if hasattr(country, f)]
+    return names
+
+
+def _labels(actor: Actor) -> list[str]:
+    labels = [actor.name, *actor.aliases]
+    if actor.kind == ActorKind.person and len(actor.name.split()) > 1:
+        labels.append(actor.name.split()[-1])
+    if actor.country and actor.kind == ActorKind.state:
+        labels += _names_of_country(actor.country)
+    return [label for label in labels if len(label.strip()) >= 3]
+
+
+def mentioned(label: str, folded_text: str) -> bool:
+    """Whole-word occurrence after case, diacritic and punctuation folding."""
+    needle = fold(label, deep=True)[0].strip()
+    return bool(needle) and re.search(rf"(?<!\w){re.escape(needle)}(?!\w)", folded_text) is not None
+
+
+def is_supported(actor: Actor, text: str, folded_text: str | None = None) -> bool:
+    if any(locate(q, text).grounded for q in actor.evidence):
+        return True
+    folded_text = folded_text if folded_text is not None else fold(text, deep=True)[0]
+    return any(mentioned(label, folded_text) for label in _labels(actor))
+
+
+def drop_unsupported(extraction: Extraction, text: str) -> tuple[Extraction, list[str]]:
+    """The extraction without actors absent from `text` and without records naming them; one note each."""
+    folded_text = fold(text, deep=True)[0]
+    flags = [is_supported(a, text, folded_text) for a in extraction.actors]
+    kept = [a for a, ok in zip(extraction.actors, flags, strict=True) if ok]
+    notes = [f"dropped actor {a.name!r}: neither its name nor its evidence occurs in the article"
+             for a, ok in zip(extraction.actors, flags, strict=True) if not ok]
+    if not notes:
+        return extraction, []
+    index = actor_index(kept)
+    lists: dict[str, list] = {}
+    for list_name, fields in ROLE_FIELDS.items():
+        lists[list_name] = []
+        for i, record in enumerate(getattr(extraction, list_name)):
+            gone = [v for f in fields for v in role_values(record, f) if name_key(v) not in index]
+            if gone:
+                notes.append(f"dropped {list_name}[{i}]: names an actor not in the article: {', '.join(gone)}")
+            else:
+                lists[list_name].append(record)
+    return Extraction.model_construct(actors=kept, **lists), notes

@@ -1,0 +1,59 @@
+"""Actors the article never mentions are dropped, with the records that need them, and named."""
+
+import json
+
+from extract.load import document_from_text
+from extract.pipeline import Options, extract_document
+from extract.providers import make_provider
+from extract.support import drop_unsupported
+from schemas import Extraction
+
+TEXT = ("Warszawa, 12 martie 2024. Phenianul a livrat obuze Moscovei, potrivit serviciilor sud-coreene. "
+        "Președintele Erdoğan nu a comentat.")
+
+
+def _actor(name: str, evidence: str, kind: str = "state", **extra: object) -> dict:
+    return {"name": name, "kind": kind, "evidence": [evidence], **extra}
+
+
+def test_names_in_any_known_form_keep_an_actor():
+    raw = Extraction.model_validate({"actors": [
+        _actor("North Korea", "North Korea delivered shells", country="PRK"),  # quote invented, "Phenianul" is there
+        _actor("Russia", "Phenianul a livrat obuze Moscovei"),  # quote found
+        _actor("Recep Tayyip Erdogan", "Erdogan said", kind="person"),  # surname, diacritics folded
+    ]})
+    kept, notes = drop_unsupported(raw, TEXT)
+    assert [a.name for a in kept.actors] == ["North Korea", "Russia", "Recep Tayyip Erdogan"]
+    assert notes == []
+
+
+def test_an_absent_actor_and_its_records_are_dropped_and_named():
+    raw = Extraction.model_validate({
+        "actors": [_actor("Russia", "Moscovei"), _actor("Andrzej Duda", "Duda spoke by phone", kind="person"),
+                   _actor("North Korea", "Phenianul a livrat")],
+        "meetings": [{"evidence": ["Duda spoke by phone"], "participants": ["Andrzej Duda", "Russia"],
+                      "certainty": "confirmed"}],
+        "transfers": [{"evidence": ["Phenianul a livrat obuze Moscovei"], "supplier": "North Korea",
+                       "recipient": "Russia", "weapon": {"name": "shells", "category": "ammunition"},
+                       "certainty": "reported"}]})
+    kept, notes = drop_unsupported(raw, TEXT)
+    assert [a.name for a in kept.actors] == ["Russia", "North Korea"]
+    assert kept.meetings == [] and len(kept.transfers) == 1
+    assert notes == ["dropped actor 'Andrzej Duda': neither its name nor its evidence occurs in the article",
+                     "dropped meetings[0]: names an actor not in the article: Andrzej Duda"]
+
+
+def test_a_short_name_inside_another_word_does_not_count():
+    raw = Extraction.model_validate({"actors": [_actor("Iran", "Iran sent drones")]})
+    kept, notes = drop_unsupported(raw, "Tirana hosted the summit of Balkan leaders.")
+    assert kept.actors == [] and len(notes) == 1
+
+
+def test_the_pipeline_stores_the_drop_as_a_partial_run(tmp_path):
+    answer = {"actors": [_actor("Norway", "Norway will deliver"), _actor("Poland", "Poland received", country="POL")]}
+    (tmp_path / "f.json").write_text(json.dumps({"match": ["Norway sends"], "responses": [json.dumps(answer)]}))
+    doc = document_from_text("Norway sends NASAMS. Norway will deliver two launchers to Ukraine.")
+    result = extract_document(doc, make_provider("replay", fixtures=tmp_path), None, Options(reask_ungrounded=False))
+    assert result.status == "partial"
+    assert [a.name for a in result.extraction.actors] == ["Norway"]
+    assert "dropped actor 'Poland'" in result.error
