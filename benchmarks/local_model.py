@@ -1,6 +1,6 @@
 """Benchmark the embedded model on this machine: prints figures, asserts nothing.
 
-    python benchmarks/local_model.py [FILES...] [--no-reask]
+    python benchmarks/local_model.py [FILES...] [--no-reask] [--max-retries N]
 
 Measures prompt-processing and decode tokens/s, wall time per article by length, the share of
 wall time spent outside the LLM (pipeline overhead), and the prompt cost of a second pass whose
@@ -60,6 +60,7 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("files", nargs="*", type=Path, default=DEFAULT_FILES)
     parser.add_argument("--no-reask", action="store_true")
+    parser.add_argument("--max-retries", type=int, default=Options().max_retries)
     args = parser.parse_args()
     provider = LocalProvider()
     start = time.perf_counter()
@@ -70,8 +71,8 @@ def main() -> None:
     cold, warm = prefix_reuse(provider, args.files[0])
     print(f"second pass over the same article: {cold:.1f} s cold vs {warm:.1f} s with the prefix reused")
     print(f"\n{'file':48} {'words':>6} {'wall s':>7} {'llm s':>7} {'outside %':>9} {'calls':>5} "
-          f"{'prompt':>7} {'compl':>6} {'status':>7}")
-    options = Options(reask_ungrounded=not args.no_reask)
+          f"{'prompt':>7} {'compl':>6} {'tok/s':>6} {'status':>7}")
+    options = Options(reask_ungrounded=not args.no_reask, max_retries=args.max_retries)
     for path in args.files:
         doc = load_path(path)
         provider._llama.reset()  # every article starts without a warm cache
@@ -81,7 +82,7 @@ def main() -> None:
         u = result.usage
         print(f"{path.name[:48]:48} {len(doc.text.split()):6d} {wall:7.1f} {u.seconds:7.1f} "
               f"{100 * (wall - u.seconds) / wall:9.2f} {u.calls:5d} {u.prompt_tokens:7d} {u.completion_tokens:6d} "
-              f"{result.status:>7}")
+              f"{u.completion_tokens / max(u.seconds, 1e-9):6.1f} {result.status:>7}")
     provider.close()
 
 

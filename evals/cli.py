@@ -18,11 +18,11 @@ from extract.cli import (
     USER_ERRORS,
     BaseUrlOpt,
     DbOpt,
+    ExampleOpt,
     FixturesOpt,
     ModelOpt,
     PassesOpt,
     ProviderOpt,
-    ShotsOpt,
     TemperatureOpt,
     console,
     err,
@@ -52,7 +52,7 @@ def run_eval(
     max_retries: int = 2,
     reask: Annotated[bool, typer.Option(help="re-ask once when evidence quotes are not in the text")] = True,
     passes: PassesOpt = "single",
-    shots: ShotsOpt = 1,
+    example: ExampleOpt = "system",
     temperature: TemperatureOpt = None,
 ) -> None:
     """Extract every gold document (stored extractions are reused), match, score, report, store."""
@@ -61,7 +61,7 @@ def run_eval(
     if gold is None:
         fail("give --gold DIR (or a subcommand: compare)")
     try:
-        options = Options(max_retries=max_retries, reask_ungrounded=reask, passes=passes, shots=shots,
+        options = Options(max_retries=max_retries, reask_ungrounded=reask, passes=passes, example=example,
                           temperature=temperature)
         samples = load_dataset(gold)
         backend = make_provider(provider, model, base_url, fixtures)

@@ -33,7 +33,8 @@ ModelOpt = Annotated[str | None, typer.Option(help="model name (local: an entry 
 BaseUrlOpt = Annotated[str | None, typer.Option("--base-url", help="OpenAI-compatible server, e.g. http://127.0.0.1:8080/v1")]
 FixturesOpt = Annotated[Path | None, typer.Option(help="replay provider: folder of recorded responses")]
 PassesOpt = Annotated[str, typer.Option(help="single (one answer) or per-type (actors, then events)")]
-ShotsOpt = Annotated[int, typer.Option(help="worked examples shown before the article (0 or 1)")]
+ExampleOpt = Annotated[str, typer.Option(help="worked example: in the system prompt, as an earlier exchange, or none",
+                                          metavar="system|turns|none")]
 TemperatureOpt = Annotated[float | None, typer.Option(help="sampling temperature (default: the provider's, 0)")]
 USER_ERRORS = (LoadError, ProviderError, StoreError, ModelError, OSError)
 
@@ -68,7 +69,7 @@ def extract(
     reask: Annotated[bool, typer.Option(help="re-ask once when evidence quotes are not in the text")] = True,
     timeout: Annotated[float, typer.Option(help="seconds per request to a remote model")] = 300.0,
     passes: PassesOpt = "single",
-    shots: ShotsOpt = 1,
+    example: ExampleOpt = "system",
     temperature: TemperatureOpt = None,
     record: Annotated[Path | None, typer.Option(help="save raw responses here as replay fixtures")] = None,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="do not print the records")] = False,
@@ -79,7 +80,7 @@ def extract(
         fail("no input files")
     try:
         options = Options(max_retries=max_retries, chunk_chars=chunk_chars, force=force, reask_ungrounded=reask,
-                          passes=passes, shots=shots, temperature=temperature)
+                          passes=passes, example=example, temperature=temperature)
         backend = make_provider(provider, model, base_url, fixtures, timeout_s=timeout)
         backend.record_dir = record
         store = Store(db)

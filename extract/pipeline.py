@@ -17,7 +17,7 @@ from extract.ground import ground_quotes
 from extract.llm import ExtractionFailed, structured
 from extract.load import Document, LoadError, load_path
 from extract.normalise import normalise
-from extract.prompt import PROMPT_VERSION, messages, prompt_hash, reask_ungrounded
+from extract.prompt import EXAMPLE_PLACES, PROMPT_VERSION, messages, prompt_hash, reask_ungrounded
 from extract.providers.base import Provider, ProviderError, Usage
 from extract.salvage import salvage
 from extract.store import RunInfo, Store
@@ -37,14 +37,14 @@ class Options:
     force: bool = False
     repeat: int = 0
     passes: str = "single"
-    shots: int = 1  # worked examples before the article (0 or 1)
+    example: str = "system"  # where the worked example goes: system | turns | none
     temperature: float | None = None  # None: the provider's own default
 
     def __post_init__(self) -> None:
         if self.passes not in PASSES:
             raise ValueError(f"passes must be one of {', '.join(PASSES)}, not {self.passes!r}")
-        if self.shots not in (0, 1):
-            raise ValueError(f"shots must be 0 or 1, not {self.shots}")
+        if self.example not in EXAMPLE_PLACES:
+            raise ValueError(f"example must be one of {', '.join(EXAMPLE_PLACES)}, not {self.example!r}")
         if self.chunk_chars < 1000:
             raise ValueError(f"chunk size {self.chunk_chars} is too small; use 1000 characters or more")
 
@@ -55,7 +55,7 @@ class Options:
         parts += [] if self.chunk_chars == default.chunk_chars else [f"chunk={self.chunk_chars}"]
         parts += [] if self.max_retries == default.max_retries else [f"retries={self.max_retries}"]
         parts += [] if self.passes == default.passes else [f"passes={self.passes}"]
-        parts += [] if self.shots == default.shots else [f"shots={self.shots}"]
+        parts += [] if self.example == default.example else [f"example={self.example}"]
         parts += [] if self.temperature is None else [f"temp={self.temperature:g}"]
         return ",".join(parts)
 
@@ -118,10 +118,10 @@ def _extract_chunk(provider: Provider, doc: Document, text: str, options: Option
     """`single`: everything in one answer. `per-type`: actors first, then events given those actors;
     both requests share the system prompt and the article, so the second re-reads only its task."""
     if options.passes == "single":
-        return _ask(provider, doc, messages(doc, text, shots=options.shots), Extraction, options, notes)
-    actors = _ask(provider, doc, messages(doc, text, "actors", options.shots), ActorList, options, notes).actors
+        return _ask(provider, doc, messages(doc, text, example=options.example), Extraction, options, notes)
+    actors = _ask(provider, doc, messages(doc, text, "actors", options.example), ActorList, options, notes).actors
     names = ", ".join(a.name for a in actors) or "none yet"
-    events_prompt = messages(doc, text, "events", options.shots, actors=names)
+    events_prompt = messages(doc, text, "events", options.example, actors=names)
     events = _ask(provider, doc, events_prompt, Extraction, options, notes, actors)
     return Extraction.model_construct(actors=[*actors, *events.actors], transfers=events.transfers,
                                       meetings=events.meetings, deployments=events.deployments)

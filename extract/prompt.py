@@ -34,11 +34,12 @@ Rules:
 - confidence: your probability (0 to 1) that the record is correct and supported by the article.
 - Ignore subscription notices, copyright lines, menus and image captions that repeat the text.
 - If the article mentions none of these, return empty lists.
-- Only facts and names from this article. The worked example before it is a different article: never copy its names or facts."""
+- Only facts and names from this article. The worked example is a different article: never copy its names or facts."""
 
 
-# The worked example is sent as an earlier user/assistant exchange, not inside the rules: with the
-# example embedded in the system prompt, the 1.5B model copied its names into unrelated articles.
+# The worked example goes into the system prompt (default) or is sent as an earlier exchange. In the
+# system prompt the 1.5B model sometimes copied its names into unrelated articles (extract/support.py
+# drops those); as an exchange it looped, repeating one actor until the list cap (measured, v3).
 EXAMPLE_DOC = Document(text="", sha256="0" * 64, source="example", language="en", published="2023-05-03",
                        title=None)
 EXAMPLE_ARTICLE = ("Ankara, 3 May 2023. Turkey has delivered 20 Bayraktar TB2 drones to Poland, the Polish ministry "
@@ -90,12 +91,26 @@ def example_turns(task: str) -> list[dict[str, str]]:
     ]
 
 
-def messages(doc: Document, text: str, task: str = "all", shots: int = 1, **fmt: str) -> list[dict[str, str]]:
-    """System rules, then (with shots=1) the worked example, then the article and its task last so
-    that everything before the task is a prefix shared across documents and passes."""
+EXAMPLE_PLACES = ("system", "turns", "none")
+
+
+def example_in_system(task: str) -> str:
+    user, answer = example_turns(task)
+    article = user["content"].split("<article>\n", 1)[1].split("\n</article>", 1)[0]
+    return f"{SYSTEM}\n\nWorked example (a different article). Article: {article!r}\nAnswer:\n{answer['content']}"
+
+
+def messages(doc: Document, text: str, task: str = "all", example: str = "system",
+             **fmt: str) -> list[dict[str, str]]:
+    """System rules with the worked example (`system`), or the example as an earlier exchange
+    (`turns`), or none; the article and its task come last so that everything before the task is
+    a prefix shared across documents and passes."""
+    if example not in EXAMPLE_PLACES:
+        raise ValueError(f"example must be one of {', '.join(EXAMPLE_PLACES)}, not {example!r}")
+    system = example_in_system(task) if example == "system" else SYSTEM
     return [
-        {"role": "system", "content": SYSTEM},
-        *(example_turns(task) if shots else []),
+        {"role": "system", "content": system},
+        *(example_turns(task) if example == "turns" else []),
         {"role": "user", "content": user_message(doc, text, TASKS[task].format(**fmt))},
     ]
 

@@ -2,8 +2,8 @@
 
 A small model sometimes copies names from its worked example or its general knowledge into an
 article that does not contain them (Erdogan and Duda in a story about Korean tanks). An actor is
-supported when one of its evidence quotes is found in the text, or when its name, an alias, the
-surname of a person, or any known name of its country occurs there. Everything dropped is named
+supported when its name, an alias, the surname of a person, or any known name of its country occurs
+in the text; an actor that is not a person may also be supported by one of its quotes. Everything dropped is named
 in the run's notes; nothing goes silently.
 """
 
@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 
 import pycountry
+from rapidfuzz import fuzz
 
 from extract.ground import fold, locate
 from schemas.aliases import COUNTRY_ALIASES
@@ -42,11 +43,24 @@ def mentioned(label: str, folded_text: str) -> bool:
     return bool(needle) and re.search(rf"(?<!\w){re.escape(needle)}(?!\w)", folded_text) is not None
 
 
+def _near_mention(label: str, folded_text: str) -> bool:
+    """A spelling variant (Zelensky / Zelenski): one alignment of >= 85 for names of 5+ letters."""
+    needle = fold(label, deep=True)[0].strip()
+    return len(needle) >= 5 and fuzz.partial_ratio(needle, folded_text, score_cutoff=85) > 0
+
+
 def is_supported(actor: Actor, text: str, folded_text: str | None = None) -> bool:
-    if any(locate(q, text).grounded for q in actor.evidence):
-        return True
+    """A person must be named in the text (the model copied other people's names into evidence
+    lists, e.g. "Recep Tayyip Erdogan" with the quote "Joe Biden"); other actors may also be
+    supported by a quote found in the text, since their names are often translated."""
     folded_text = folded_text if folded_text is not None else fold(text, deep=True)[0]
-    return any(mentioned(label, folded_text) for label in _labels(actor))
+    labels = _labels(actor)
+    if any(mentioned(label, folded_text) for label in labels):
+        return True
+    if actor.kind == ActorKind.person:
+        surnames = {n.split()[-1] for n in [actor.name, *actor.aliases] if n.split()}
+        return any(_near_mention(name, folded_text) for name in surnames)
+    return any(locate(q, text).grounded for q in actor.evidence)
 
 
 def drop_unsupported(extraction: Extraction, text: str) -> tuple[Extraction, list[str]]:

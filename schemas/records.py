@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from pydantic import Field, ValidationInfo, model_validator
+from pydantic import Field, ValidationInfo, field_validator, model_validator
 
 from schemas.fields import (
     ActorKind,
@@ -45,9 +45,20 @@ class Actor(Strict):
     confidence: Confidence = Field(default=0.5, description=CONFIDENCE_HELP)
 
 
+NO_WEAPON = {"none", "n/a", "na", "unknown", "null", "nothing", "-"}
+
+
 class Weapon(Strict):
     name: str = Field(min_length=1, description="weapon name in English, e.g. 'Hwasong-11A', 'artillery shells'")
     category: Category
+
+    @field_validator("name")
+    @classmethod
+    def _names_a_weapon(cls, value: str) -> str:
+        """A transfer of "none" is a meeting or a statement the model forced into a transfer."""
+        if value.strip().casefold() in NO_WEAPON:
+            raise ValueError(f"{value!r} is not a weapon: leave out transfers without a weapon, system or munition")
+        return value
 
 
 class Transfer(Strict):

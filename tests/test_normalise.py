@@ -52,3 +52,12 @@ def test_a_transfer_from_a_party_to_itself_is_invalid():
             "actors": [{"name": "Finland", "kind": "state", "evidence": ["Finland"]}],
             "transfers": [{"evidence": ["x"], "supplier": "Finland", "recipient": "Finland",
                            "weapon": {"name": "K9", "category": "artillery"}, "certainty": "confirmed"}]})
+
+
+def test_a_transfer_of_no_weapon_is_invalid():
+    with pytest.raises(ValidationError, match="'none' is not a weapon"):
+        Extraction.model_validate({
+            "actors": [{"name": "Finland", "kind": "state", "evidence": ["Finland"]},
+                       {"name": "Sweden", "kind": "state", "evidence": ["Sweden"]}],
+            "transfers": [{"evidence": ["x"], "supplier": "Finland", "recipient": "Sweden",
+                           "weapon": {"name": "none", "category": "other"}, "certainty": "confirmed"}]})

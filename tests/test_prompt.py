@@ -21,35 +21,39 @@ def test_the_worked_example_is_a_valid_grounded_answer():
     assert all(q in EXAMPLE_ARTICLE for q in quotes)
 
 
-def test_example_sits_outside_the_rules_and_before_the_article():
+def test_the_example_goes_where_asked_and_the_article_comes_last():
     doc = document_from_text(ARTICLE)
-    msgs = messages(doc, doc.prompt_text)
-    assert [m["role"] for m in msgs] == ["system", "user", "assistant", "user"]
-    assert "Bayraktar" not in SYSTEM and "Bayraktar" in msgs[1]["content"]
-    assert "NASAMS" in msgs[-1]["content"] and article_of(msgs).endswith("two NASAMS launchers to Ukraine.")
-    assert [m["role"] for m in messages(doc, doc.prompt_text, shots=0)] == ["system", "user"]
+    default = messages(doc, doc.prompt_text)
+    assert [m["role"] for m in default] == ["system", "user"] and "Bayraktar" in default[0]["content"]
+    turns = messages(doc, doc.prompt_text, example="turns")
+    assert [m["role"] for m in turns] == ["system", "user", "assistant", "user"]
+    assert "Bayraktar" not in turns[0]["content"] == SYSTEM and "Bayraktar" in turns[1]["content"]
+    none = messages(doc, doc.prompt_text, example="none")
+    assert [m["role"] for m in none] == ["system", "user"] and "Bayraktar" not in none[0]["content"]
+    for msgs in (default, turns, none):
+        assert article_of(msgs).endswith("two NASAMS launchers to Ukraine.")
 
 
 def test_the_actor_pass_sees_an_actors_only_example():
     doc = document_from_text(ARTICLE)
-    example = json.loads(messages(doc, doc.prompt_text, "actors")[2]["content"])
+    example = json.loads(messages(doc, doc.prompt_text, "actors", example="turns")[2]["content"])
     ActorList.model_validate(example)
     assert set(example) == {"actors"}
 
 
 def test_a_reask_is_recognised_after_the_article_not_after_the_example():
     doc = document_from_text(ARTICLE)
-    first = messages(doc, doc.prompt_text)
+    first = messages(doc, doc.prompt_text, example="turns")
     assert not is_reask(first)
     assert is_reask([*first, {"role": "assistant", "content": "{}"}, {"role": "user", "content": "fix it"}])
 
 
-def test_shots_and_temperature_are_part_of_the_run_identity():
+def test_example_place_and_temperature_are_part_of_the_run_identity():
     doc = document_from_text(ARTICLE)
     provider = make_provider("replay", fixtures=FIXTURES)
-    ids = {run_info(doc, provider, o).run_id for o in (Options(), Options(shots=0), Options(temperature=0.3))}
+    ids = {run_info(doc, provider, o).run_id for o in (Options(), Options(example="none"), Options(temperature=0.3))}
     assert len(ids) == 3
-    assert run_info(doc, provider, Options(shots=0, temperature=0.3)).variant == "shots=0,temp=0.3"
+    assert run_info(doc, provider, Options(example="turns", temperature=0.3)).variant == "example=turns,temp=0.3"
 
 
 def test_zero_shot_sends_no_example(tmp_path):
@@ -59,7 +63,7 @@ def test_zero_shot_sends_no_example(tmp_path):
     seen: list[list[dict]] = []
     create = provider.raw_create
     provider.raw_create = lambda **kw: seen.append(kw["messages"]) or create(**kw)
-    result = extract_document(document_from_text(ARTICLE), provider, None, Options(shots=0))
+    result = extract_document(document_from_text(ARTICLE), provider, None, Options(example="none"))
     assert result.status == "ok", result.error
     assert all("Bayraktar" not in m["content"] for m in seen[0])
 

@@ -43,6 +43,15 @@ def test_an_absent_actor_and_its_records_are_dropped_and_named():
                      "dropped meetings[0]: names an actor not in the article: Andrzej Duda"]
 
 
+def test_a_person_needs_their_name_in_the_text_not_just_a_found_quote():
+    raw = Extraction.model_validate({"actors": [
+        _actor("Recep Tayyip Erdogan", "Moscovei", kind="person"),  # found quote, but the name is absent
+        _actor("Andrzej Duda", "Moscovei", kind="person"),
+        _actor("Volodymyr Zelensky", "Zelenski", kind="person")]})
+    kept, _ = drop_unsupported(raw, TEXT.replace("Erdoğan", "Zelenski"))
+    assert [a.name for a in kept.actors] == ["Volodymyr Zelensky"]  # spelling variant, fuzzy >= 85
+
+
 def test_a_short_name_inside_another_word_does_not_count():
     raw = Extraction.model_validate({"actors": [_actor("Iran", "Iran sent drones")]})
     kept, notes = drop_unsupported(raw, "Tirana hosted the summit of Balkan leaders.")
