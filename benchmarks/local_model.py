@@ -1,6 +1,6 @@
 """Benchmark the embedded model on this machine: prints figures, asserts nothing.
 
-    python benchmarks/local_model.py [FILES...] [--no-reask] [--max-retries N]
+    python benchmarks/local_model.py [FILES...] [--reask] [--max-retries N]
 
 Measures prompt-processing and decode tokens/s, wall time per article by length, the share of
 wall time spent outside the LLM (pipeline overhead), and the prompt cost of a second pass whose
@@ -59,8 +59,8 @@ def prefix_reuse(provider: LocalProvider, path: Path) -> tuple[float, float]:
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("files", nargs="*", type=Path, default=DEFAULT_FILES)
-    parser.add_argument("--no-reask", action="store_true")
-    parser.add_argument("--max-retries", type=int, default=Options().max_retries)
+    parser.add_argument("--reask", action="store_true", help="re-ask for quotes not in the text")
+    parser.add_argument("--max-retries", type=int, default=None, help="default: the provider's (0)")
     args = parser.parse_args()
     provider = LocalProvider()
     start = time.perf_counter()
@@ -72,7 +72,7 @@ def main() -> None:
     print(f"second pass over the same article: {cold:.1f} s cold vs {warm:.1f} s with the prefix reused")
     print(f"\n{'file':48} {'words':>6} {'wall s':>7} {'llm s':>7} {'outside %':>9} {'calls':>5} "
           f"{'prompt':>7} {'compl':>6} {'tok/s':>6} {'status':>7}")
-    options = Options(reask_ungrounded=not args.no_reask, max_retries=args.max_retries)
+    options = Options(reask_ungrounded=args.reask, max_retries=args.max_retries)
     for path in args.files:
         doc = load_path(path)
         provider._llama.reset()  # every article starts without a warm cache

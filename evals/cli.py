@@ -23,7 +23,10 @@ from extract.cli import (
     ModelOpt,
     PassesOpt,
     ProviderOpt,
+    ReaskOpt,
+    RetriesOpt,
     TemperatureOpt,
+    TimeoutOpt,
     console,
     err,
     fail,
@@ -49,11 +52,12 @@ def run_eval(
     runs: Annotated[int, typer.Option(help="repeat the extraction N times; mean ± sd of F1")] = 1,
     report_html: Annotated[Path | None, typer.Option("--report", help="write a self-contained HTML report")] = None,
     json_out: Annotated[Path | None, typer.Option("--json", help="write machine-readable scores")] = None,
-    max_retries: int = 2,
-    reask: Annotated[bool, typer.Option(help="re-ask once when evidence quotes are not in the text")] = True,
+    max_retries: RetriesOpt = None,
+    reask: ReaskOpt = None,
     passes: PassesOpt = "single",
     example: ExampleOpt = "system",
     temperature: TemperatureOpt = None,
+    timeout: TimeoutOpt = None,
 ) -> None:
     """Extract every gold document (stored extractions are reused), match, score, report, store."""
     if ctx.invoked_subcommand is not None:
@@ -64,7 +68,7 @@ def run_eval(
         options = Options(max_retries=max_retries, reask_ungrounded=reask, passes=passes, example=example,
                           temperature=temperature)
         samples = load_dataset(gold)
-        backend = make_provider(provider, model, base_url, fixtures)
+        backend = make_provider(provider, model, base_url, fixtures, timeout_s=timeout)
         store = Store(db)
     except (GoldError, ValueError, *USER_ERRORS) as exc:
         fail(str(exc))

@@ -35,6 +35,10 @@ FixturesOpt = Annotated[Path | None, typer.Option(help="replay provider: folder 
 PassesOpt = Annotated[str, typer.Option(help="single (one answer) or per-type (actors, then events)")]
 ExampleOpt = Annotated[str, typer.Option(help="worked example: in the system prompt, as an earlier exchange, or none",
                                           metavar="system|turns|none")]
+RetriesOpt = Annotated[int | None, typer.Option(help="validation re-asks per call (default 2; 0 embedded)")]
+ReaskOpt = Annotated[bool | None, typer.Option(
+    "--reask/--no-reask", help="re-ask once for evidence quotes not in the text (default on; off embedded)")]
+TimeoutOpt = Annotated[float | None, typer.Option(help="seconds per model request (default 300 remote, 900 embedded)")]
 TemperatureOpt = Annotated[float | None, typer.Option(help="sampling temperature (default: the provider's, 0)")]
 USER_ERRORS = (LoadError, ProviderError, StoreError, ModelError, OSError)
 
@@ -63,11 +67,11 @@ def extract(
     model: ModelOpt = None,
     base_url: BaseUrlOpt = None,
     fixtures: FixturesOpt = None,
-    max_retries: Annotated[int, typer.Option(help="validation re-asks per call")] = 2,
+    max_retries: RetriesOpt = None,
     chunk_chars: Annotated[int, typer.Option(help="split documents longer than this")] = 12_000,
     force: Annotated[bool, typer.Option(help="re-extract even when an identical run exists")] = False,
-    reask: Annotated[bool, typer.Option(help="re-ask once when evidence quotes are not in the text")] = True,
-    timeout: Annotated[float, typer.Option(help="seconds per request to a remote model")] = 300.0,
+    reask: ReaskOpt = None,
+    timeout: TimeoutOpt = None,
     passes: PassesOpt = "single",
     example: ExampleOpt = "system",
     temperature: TemperatureOpt = None,

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TypeVar
 
@@ -31,8 +31,8 @@ PASSES = ("single", "per-type")
 
 @dataclass
 class Options:
-    max_retries: int = 2
-    reask_ungrounded: bool = True
+    max_retries: int | None = None  # None: the provider's default (re-asks pay off on large models)
+    reask_ungrounded: bool | None = None
     chunk_chars: int = 12_000
     force: bool = False
     repeat: int = 0
@@ -48,12 +48,21 @@ class Options:
         if self.chunk_chars < 1000:
             raise ValueError(f"chunk size {self.chunk_chars} is too small; use 1000 characters or more")
 
-    def variant(self) -> str:
-        """Options that change what is extracted become part of the run's identity."""
-        default = Options()
-        parts = [] if self.reask_ungrounded else ["noreask"]
+    def for_provider(self, provider: Provider) -> Options:
+        """These options with the provider's defaults filled in."""
+        return replace(self,
+                       max_retries=provider.default_max_retries if self.max_retries is None else self.max_retries,
+                       reask_ungrounded=(provider.default_reask_ungrounded if self.reask_ungrounded is None
+                                         else self.reask_ungrounded))
+
+    def variant(self, provider: Provider) -> str:
+        """Options that change what is extracted, where they differ from the provider's defaults,
+        become part of the run's identity."""
+        default, options = Options(), self.for_provider(provider)
+        parts = [] if options.reask_ungrounded == provider.default_reask_ungrounded else [
+            "reask" if options.reask_ungrounded else "noreask"]
         parts += [] if self.chunk_chars == default.chunk_chars else [f"chunk={self.chunk_chars}"]
-        parts += [] if self.max_retries == default.max_retries else [f"retries={self.max_retries}"]
+        parts += [] if options.max_retries == provider.default_max_retries else [f"retries={options.max_retries}"]
         parts += [] if self.passes == default.passes else [f"passes={self.passes}"]
         parts += [] if self.example == default.example else [f"example={self.example}"]
         parts += [] if self.temperature is None else [f"temp={self.temperature:g}"]
@@ -77,7 +86,7 @@ class DocResult:
 
 def run_info(doc: Document, provider: Provider, options: Options | None = None) -> RunInfo:
     options = options or Options()
-    variant = options.variant()
+    variant = options.variant(provider)
     return RunInfo(repeat=options.repeat, variant=variant,
         doc_id=doc.doc_id, provider=provider.name, model=provider.model, prompt_version=PROMPT_VERSION,
         prompt_hash=prompt_hash(Extraction.model_json_schema()), schema_version=SCHEMA_VERSION,
@@ -130,7 +139,7 @@ def _extract_chunk(provider: Provider, doc: Document, text: str, options: Option
 def extract_document(doc: Document, provider: Provider, store: Store | None = None,
                      options: Options | None = None) -> DocResult:
     """Extract one document; with a store, skip a finished identical run and persist the result."""
-    options = options or Options()
+    options = (options or Options()).for_provider(provider)
     run = run_info(doc, provider, options)
     if store is not None and not options.force and store.run_status(run.run_id) in {"ok", "partial"}:
         return DocResult(doc.source, "skipped", doc, run.run_id)

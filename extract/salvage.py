@@ -28,6 +28,25 @@ def _short(exc: ValidationError) -> str:
     return "; ".join(f"{'.'.join(map(str, e['loc']))}: {e['msg']}" for e in exc.errors())[:200]
 
 
+def _validate_item(kind: type[BaseModel], item: Any, context: dict[str, Any],
+                   label: str) -> tuple[BaseModel | None, str | None]:
+    """The record, or the record without its invalid optional fields (an actor whose country code
+    is 'IRI' is still Iran), or None; and a note saying what was removed or why it was dropped."""
+    try:
+        return kind.model_validate(item, context=context), None
+    except ValidationError as exc:
+        first = exc
+    bad = {e["loc"][0] for e in first.errors() if e["loc"]}
+    optional = {f for f in bad if f in kind.model_fields and not kind.model_fields[f].is_required()}
+    if not isinstance(item, dict) or not optional or optional != bad:
+        return None, f"dropped {label}: {_short(first)}"
+    try:
+        record = kind.model_validate({k: v for k, v in item.items() if k not in optional}, context=context)
+    except ValidationError:
+        return None, f"dropped {label}: {_short(first)}"
+    return record, f"removed {label}." + f", {label}.".join(sorted(map(str, optional))) + f": {_short(first)}"
+
+
 def salvage(raw: str, model: type[T], context: dict[str, Any]) -> tuple[T, list[str]]:
     """The valid records of `raw` as a `model`, and one note per dropped record. Raises ValueError
     when no record survives: an empty result would pass for a clean negative document."""
@@ -48,10 +67,10 @@ def salvage(raw: str, model: type[T], context: dict[str, Any]) -> tuple[T, list[
             notes.append(f"dropped {field}: not a list")
             continue
         for i, item in enumerate(items):
-            try:
-                kept[field].append(_item_type(model, field).model_validate(item, context=context))
-            except ValidationError as exc:
-                notes.append(f"dropped {field}[{i}]: {_short(exc)}")
+            record, note = _validate_item(_item_type(model, field), item, context, f"{field}[{i}]")
+            if record is not None:
+                kept[field].append(record)
+            notes += [note] if note else []
     index = actor_index([*kept.get("actors", []), *context.get("actors", [])])
     for field, roles in ROLE_FIELDS.items():
         if field not in kept:

@@ -69,3 +69,15 @@ def test_zero_shot_sends_no_example(tmp_path):
 
 
 from tests.conftest import FIXTURES  # noqa: E402
+
+
+def test_re_asks_default_per_provider_and_only_departures_name_a_variant():
+    from extract.providers.local import LocalProvider
+
+    doc = document_from_text(ARTICLE)
+    local, replay = LocalProvider(), make_provider("replay", fixtures=FIXTURES)
+    assert (Options().for_provider(local).max_retries, Options().for_provider(local).reask_ungrounded) == (0, False)
+    assert (Options().for_provider(replay).max_retries, Options().for_provider(replay).reask_ungrounded) == (2, True)
+    assert run_info(doc, local, Options()).variant == ""
+    assert run_info(doc, local, Options(max_retries=1, reask_ungrounded=True)).variant == "reask,retries=1"
+    assert run_info(doc, replay, Options(reask_ungrounded=False)).variant == "noreask"

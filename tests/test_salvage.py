@@ -44,3 +44,22 @@ def test_a_partial_run_is_stored_as_partial_with_its_notes(tmp_path):
         assert result.status == "partial" and "Hezbollah" in result.error
         assert store.query("SELECT status FROM latest_runs")[1] == [("partial",)]
         assert store.query("SELECT count(*) FROM latest_transfers")[1] == [(1,)]
+
+
+def test_an_invalid_optional_field_is_removed_not_the_record():
+    """'IRI' is not ISO alpha-3 (it is Iran's IOC code): keep the actor without a country, say so."""
+    raw = json.dumps({"actors": [{"name": "Iran", "kind": "state", "country": "IRI", "evidence": ["Tehran denied"]},
+                                 {"name": "Russia", "kind": "state", "country": "RUS", "evidence": ["Moscow"]}],
+                      "transfers": [{"evidence": ["drones"], "supplier": "Iran", "recipient": "Russia",
+                                     "weapon": {"name": "Shahed-136", "category": "drone"}, "certainty": "denied"}]})
+    result, notes = salvage(raw, Extraction, {})
+    assert [(a.name, a.country) for a in result.actors] == [("Iran", None), ("Russia", "RUS")]
+    assert len(result.transfers) == 1
+    assert len(notes) == 1 and notes[0].startswith("removed actors[0].country: country: Value error, 'IRI'")
+
+
+def test_an_invalid_required_field_still_drops_the_record():
+    raw = json.dumps({"actors": [{"name": "Iran", "kind": "planet", "country": "IRI", "evidence": ["x"]},
+                                 {"name": "Russia", "kind": "state", "evidence": ["Moscow"]}]})
+    result, notes = salvage(raw, Extraction, {})
+    assert [a.name for a in result.actors] == ["Russia"] and notes[0].startswith("dropped actors[0]:")

@@ -48,6 +48,9 @@ class Provider(ABC):
     record_dir: Path | None = None
 
     name: str = "base"
+    # Re-asks that pay off on this backend; pipeline Options left at None take these.
+    default_max_retries: int = 2
+    default_reask_ungrounded: bool = True
 
     @abstractmethod
     def raw_create(self, **kwargs: Any) -> ChatCompletion:
