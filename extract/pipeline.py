@@ -22,11 +22,12 @@ from extract.providers.base import Provider, ProviderError, Usage
 from extract.salvage import salvage
 from extract.store import RunInfo, Store
 from extract.support import drop_unsupported
-from schemas.records import SCHEMA_VERSION, ActorList, Extraction
+from schemas.records import SCHEMA_VERSION, ActorList, Events, Extraction
 
 log = logging.getLogger("sitrep")
 T = TypeVar("T", bound=BaseModel)
 PASSES = ("single", "per-type")
+RESPONSE_SCHEMAS = {m.__name__: m.model_json_schema() for m in (Extraction, ActorList, Events)}
 
 
 @dataclass
@@ -89,7 +90,7 @@ def run_info(doc: Document, provider: Provider, options: Options | None = None) 
     variant = options.variant(provider)
     return RunInfo(repeat=options.repeat, variant=variant,
         doc_id=doc.doc_id, provider=provider.name, model=provider.model, prompt_version=PROMPT_VERSION,
-        prompt_hash=prompt_hash(Extraction.model_json_schema()), schema_version=SCHEMA_VERSION,
+        prompt_hash=prompt_hash(RESPONSE_SCHEMAS), schema_version=SCHEMA_VERSION,
         params={**provider.params(), **({"repeat": options.repeat} if options.repeat else {}),
                 **({"variant": variant} if variant else {})},
     )
@@ -127,11 +128,23 @@ def _extract_chunk(provider: Provider, doc: Document, text: str, options: Option
     """`single`: everything in one answer. `per-type`: actors first, then events given those actors;
     both requests share the system prompt and the article, so the second re-reads only its task."""
     if options.passes == "single":
-        return _ask(provider, doc, messages(doc, text, example=options.example), Extraction, options, notes)
+        provider.cut_in = None
+        result = _ask(provider, doc, messages(doc, text, example=options.example), Extraction, options, notes)
+        if provider.cut_in != "actors":
+            return result
+        notes.append("the answer looped in its actor list; asked again for the events")
+        return _events(provider, doc, text, options, notes, result.actors)
     actors = _ask(provider, doc, messages(doc, text, "actors", options.example), ActorList, options, notes).actors
+    return _events(provider, doc, text, options, notes, actors)
+
+
+def _events(provider: Provider, doc: Document, text: str, options: Options, notes: list[str],
+            actors: list) -> Extraction:
+    """Events given known actors; the request shares the prefix (system prompt, article) with the
+    one before it, so only the new task is read."""
     names = ", ".join(a.name for a in actors) or "none yet"
-    events_prompt = messages(doc, text, "events", options.example, actors=names)
-    events = _ask(provider, doc, events_prompt, Extraction, options, notes, actors)
+    prompt = messages(doc, text, "events", options.example, actors=names)
+    events = _ask(provider, doc, prompt, Events, options, notes, actors)
     return Extraction.model_construct(actors=[*actors, *events.actors], transfers=events.transfers,
                                       meetings=events.meetings, deployments=events.deployments)
 

@@ -12,7 +12,7 @@ import json
 
 from extract.load import Document
 
-PROMPT_VERSION = "v3"
+PROMPT_VERSION = "v4"
 
 SYSTEM = """You extract structured facts from defence and foreign-affairs news articles for analysts.
 
@@ -28,6 +28,8 @@ Rules:
 - Names in English: countries by their common English name ("North Korea", "Russia"), even when the text uses a capital or another language ("Phenian", "Moscova", "Kremlin" are North Korea, Russia, Russia). People by full name. Put other spellings from the text in aliases.
 - country: ISO 3166-1 alpha-3 code (RUS, PRK, UKR, USA, CHN, KOR).
 - supplier, recipient, participants, sender and host must be names of actors you list in actors.
+- weapon.name: the system's own name without descriptive words ("K9", not "K9 self-propelled howitzers"); a short generic name only when the text names none ("artillery shells").
+- weapon.category: air_defence for air-defence systems and their interceptors (Patriot, IRIS-T, NASAMS, S-400); artillery for howitzers and rocket launchers; armoured_vehicle for tanks and other armoured vehicles; missile for ballistic and cruise missiles; ammunition for shells, rounds and bombs; aircraft for planes and helicopters; drone for uncrewed aircraft.
 - evidence: one or two short phrases (5 to 20 words) copied from the article character for character, in the article's language: each quote must be an exact substring of the article. Never write your own sentence, translate or paraphrase.
 - dates: "YYYY", "YYYY-MM" or "YYYY-MM-DD"; resolve relative dates ("last September") against the publication date; null when unknown.
 - certainty is how the article presents the claim: confirmed (stated as fact or confirmed by an official/involved party), reported (attributed to reports, intelligence, observers, imagery, media), alleged (rumours, unverified, "would have", "ar fi", "aurait"), denied (an involved party denies it; a denial wins over the claim).
@@ -85,6 +87,8 @@ def example_turns(task: str) -> list[dict[str, str]]:
     """The worked example as a finished exchange for the same task the article gets."""
     names = ", ".join(a["name"] for a in EXAMPLE_ANSWER["actors"])
     answer = {"actors": EXAMPLE_ANSWER["actors"]} if task == "actors" else EXAMPLE_ANSWER
+    if task == "events":  # events first; actors only for names not given
+        answer = {**{k: v for k, v in EXAMPLE_ANSWER.items() if k != "actors"}, "actors": []}
     return [
         {"role": "user", "content": user_message(EXAMPLE_DOC, EXAMPLE_ARTICLE, TASKS[task].format(actors=names))},
         {"role": "assistant", "content": json.dumps(answer, ensure_ascii=False, separators=(",", ":"))},

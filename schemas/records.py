@@ -205,7 +205,23 @@ class ActorList(Strict):
     actors: list[Actor] = Field(default_factory=list, max_length=40)
 
 
-class Extraction(Strict):
+class _RoleChecked(Strict):
+    """Role fields name actors (listed here or passed as context `actors`), countries are added."""
+
+    @model_validator(mode="before")
+    @classmethod
+    def _add_country_actors(cls, data: Any) -> Any:
+        return add_country_actors(data) if isinstance(data, dict) else data
+
+    @model_validator(mode="after")
+    def _roles_name_actors(self, info: ValidationInfo) -> Any:
+        known = list((info.context or {}).get("actors", []))
+        check_roles(self, [*self.actors, *known])
+        check_distinct(self, [*self.actors, *known])
+        return self
+
+
+class Extraction(_RoleChecked):
     """Everything one article says about actors, transfers, meetings and deployments."""
 
     # Caps keep a looping small model from generating until the token limit.
@@ -214,17 +230,16 @@ class Extraction(Strict):
     meetings: list[Meeting] = Field(default_factory=list, max_length=15)
     deployments: list[Deployment] = Field(default_factory=list, max_length=15)
 
-    @model_validator(mode="before")
-    @classmethod
-    def _add_country_actors(cls, data: Any) -> Any:
-        return add_country_actors(data) if isinstance(data, dict) else data
-
-    @model_validator(mode="after")
-    def _roles_name_actors(self, info: ValidationInfo) -> Extraction:
-        known = list((info.context or {}).get("actors", []))
-        check_roles(self, [*self.actors, *known])
-        check_distinct(self, [*self.actors, *known])
-        return self
-
     def count(self) -> dict[str, int]:
         return {k: len(getattr(self, k)) for k in ("actors", "transfers", "meetings", "deployments")}
+
+
+class Events(_RoleChecked):
+    """The events, given actors already known: the second pass of `per-type`, and the follow-up
+    when a single answer was cut off in its actor list. Events come first, so a model that loops
+    over actors cannot use up the answer before reaching them."""
+
+    transfers: list[Transfer] = Field(default_factory=list, max_length=25)
+    meetings: list[Meeting] = Field(default_factory=list, max_length=15)
+    deployments: list[Deployment] = Field(default_factory=list, max_length=15)
+    actors: list[Actor] = Field(default_factory=list, max_length=20, description="only actors not yet known")

@@ -24,17 +24,49 @@ def test_distinct_records_are_not_a_loop():
 
 def test_a_cut_off_loop_closes_to_the_unique_records():
     text = '{"actors":[' + OTHER + ("," + ACTOR) * 3 + ',{"evidence":["US Pres'
-    closed = json.loads(close_json(text))
-    assert [a["name"] for a in closed["actors"]] == ["Xi Jinping", "Joe Biden"]
+    closed, cut_in = close_json(text)
+    assert [a["name"] for a in json.loads(closed)["actors"]] == ["Xi Jinping", "Joe Biden"] and cut_in == "actors"
 
 
 def test_lists_finished_before_the_loop_are_kept_whole():
     text = '{"actors":[' + OTHER + '],"transfers":[{"evidence":["x"],"supplier":"A"},{"evidence":["x"],"supp'
-    closed = json.loads(close_json(text))
-    assert closed["actors"][0]["name"] == "Xi Jinping"
+    closed, cut_in = close_json(text)
+    closed = json.loads(closed)
+    assert closed["actors"][0]["name"] == "Xi Jinping" and cut_in == "transfers"
     assert closed["transfers"] == [{"evidence": ["x"], "supplier": "A"}]
 
 
 def test_nothing_usable_is_an_error():
     with pytest.raises(ValueError):
         close_json('["not an object"')
+
+
+def test_an_answer_cut_in_its_actor_list_is_followed_by_an_events_request(tmp_path):
+    """The loop guard cut the actor list: the pipeline asks for the events given those actors."""
+    from extract.load import document_from_text
+    from extract.pipeline import extract_document
+    from extract.providers.replay import ReplayProvider
+
+    class CutOnce(ReplayProvider):
+        def raw_create(self, **kwargs):
+            out = super().raw_create(**kwargs)
+            self.cut_in = "actors" if self.usage.calls == 0 else None
+            return out
+
+    actors = {"actors": [{"evidence": ["Norway"], "name": "Norway", "kind": "state"},
+                         {"evidence": ["Ukraine"], "name": "Ukraine", "kind": "state"}]}
+    events = {"transfers": [{"evidence": ["Norway will deliver two NASAMS launchers to Ukraine"],
+                             "supplier": "Norway", "recipient": "Ukraine",
+                             "weapon": {"name": "NASAMS", "category": "air_defence"}, "certainty": "confirmed"}],
+              "actors": []}
+    (tmp_path / "f.json").write_text(json.dumps({"match": ["Norway sends"],
+                                                 "responses": [json.dumps(actors), json.dumps(events)]}))
+    provider = CutOnce(model="replay", fixtures=tmp_path)
+    seen = []
+    create = provider.raw_create
+    provider.raw_create = lambda **kw: seen.append(kw["messages"][-1]["content"]) or create(**kw)
+    doc = document_from_text("Norway sends NASAMS. Norway will deliver two NASAMS launchers to Ukraine.")
+    result = extract_document(doc, provider)
+    assert provider.usage.calls == 2 and "Using these actors: Norway, Ukraine." in seen[1]
+    assert [(t.supplier, t.recipient) for t in result.extraction.transfers] == [("Norway", "Ukraine")]
+    assert result.status == "partial" and "looped in its actor list" in result.error

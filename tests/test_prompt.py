@@ -41,6 +41,15 @@ def test_the_actor_pass_sees_an_actors_only_example():
     assert set(example) == {"actors"}
 
 
+def test_the_events_pass_sees_an_events_first_example():
+    from schemas.records import Events
+
+    doc = document_from_text(ARTICLE)
+    example = json.loads(messages(doc, doc.prompt_text, "events", example="turns", actors="Norway")[2]["content"])
+    assert list(example) == ["transfers", "meetings", "deployments", "actors"] and example["actors"] == []
+    Events.model_validate(example, context={"actors": Extraction.model_validate(EXAMPLE_ANSWER).actors})
+
+
 def test_a_reask_is_recognised_after_the_article_not_after_the_example():
     doc = document_from_text(ARTICLE)
     first = messages(doc, doc.prompt_text, example="turns")

@@ -51,6 +51,8 @@ class Provider(ABC):
     # Re-asks that pay off on this backend; pipeline Options left at None take these.
     default_max_retries: int = 2
     default_reask_ungrounded: bool = True
+    # Set by a backend that cut its last answer short (the list it was writing), else None.
+    cut_in: str | None = field(default=None, init=False)
 
     @abstractmethod
     def raw_create(self, **kwargs: Any) -> ChatCompletion:

@@ -128,6 +128,7 @@ class LocalProvider(Provider):
         response_format = kwargs.get("response_format") or {}
         messages = _compact_system(kwargs["messages"], response_format.get("schema"), self.schema_in_prompt)
         with self._lock:
+            self.cut_in = None
             llama = self._ensure_ctx(messages)
             stream = llama.create_chat_completion(
                 messages=messages, response_format=response_format or None, temperature=self._temperature(kwargs),
@@ -157,9 +158,10 @@ class LocalProvider(Provider):
             text = "".join(parts)
             if looping(text):
                 stream.close()
-                log.warning("local: the model repeated itself after %d tokens; kept the records before the loop",
-                            len(parts))
-                return close_json(text), len(parts), "stop"
+                content, self.cut_in = close_json(text)
+                log.warning("local: the model repeated itself in %s after %d tokens; kept the records before "
+                            "the loop", self.cut_in, len(parts))
+                return content, len(parts), "stop"
             if time.monotonic() > deadline:
                 stream.close()
                 raise ProviderError(f"local: no complete answer within {self.timeout_s:.0f} s (--timeout); "

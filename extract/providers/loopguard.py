@@ -21,9 +21,10 @@ def looping(text: str, tail: int = TAIL, repeats: int = REPEATS) -> bool:
     return len(text) >= tail * repeats and text.count(text[-tail:]) >= repeats
 
 
-def close_json(text: str) -> str:
+def close_json(text: str) -> tuple[str, str | None]:
     """Valid JSON from an answer cut off mid-way: partial parse, drop the unfinished tail item of
-    the list being written, keep each repeated item once. Raises ValueError when nothing parses."""
+    the list being written, keep each repeated item once. Returns the JSON and the name of the list
+    that was being written. Raises ValueError when nothing parses."""
     try:
         data = pydantic_core.from_json(text, allow_partial=True)
     except ValueError as exc:
@@ -42,4 +43,4 @@ def close_json(text: str) -> str:
                 seen.add(marker)
                 unique.append(item)
         data[key] = unique
-    return json.dumps(data, ensure_ascii=False)
+    return json.dumps(data, ensure_ascii=False), (lists[-1] if lists else None)
