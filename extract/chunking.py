@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 
-from schemas.records import Extraction
+from schemas.records import MAX_QUOTES, Extraction, union
 
 
 def _pieces(text: str, limit: int) -> list[str]:
@@ -57,7 +57,7 @@ def merge(parts: list[Extraction]) -> Extraction:
             key = _event_key(kind, record)
             if key in by_key:
                 first = by_key[key]
-                record = first.model_copy(update={"evidence": list(dict.fromkeys([*first.evidence, *record.evidence])),
+                record = first.model_copy(update={"evidence": union(first.evidence, record.evidence, MAX_QUOTES),
                                                   "confidence": max(first.confidence, record.confidence)})
             by_key[key] = record
         merged[kind] = list(by_key.values())

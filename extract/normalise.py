@@ -11,7 +11,7 @@ import pycountry
 
 from schemas.aliases import CANONICAL_COUNTRY_NAMES, COUNTRY_ALIASES
 from schemas.fields import ActorKind
-from schemas.records import ROLE_FIELDS, Actor, Extraction, actor_index, name_key
+from schemas.records import MAX_ALIASES, MAX_QUOTES, ROLE_FIELDS, Actor, Extraction, actor_index, name_key, union
 
 STATE_LIKE = {ActorKind.state}
 
@@ -39,7 +39,7 @@ def _canonical_actor(actor: Actor) -> Actor:
     if code is None or actor.kind not in STATE_LIKE:
         return actor
     name = country_name(code)
-    aliases = [a for a in dict.fromkeys([*actor.aliases, actor.name]) if a != name]
+    aliases = [a for a in dict.fromkeys([actor.name, *actor.aliases]) if a != name][:MAX_ALIASES]
     return actor.model_copy(update={"name": name, "country": code, "aliases": aliases})
 
 
@@ -52,8 +52,8 @@ def _merge(actors: list[Actor]) -> list[Actor]:
             continue
         first = merged[key]
         merged[key] = first.model_copy(update={
-            "aliases": list(dict.fromkeys([*first.aliases, *actor.aliases])),
-            "evidence": list(dict.fromkeys([*first.evidence, *actor.evidence])),
+            "aliases": union(first.aliases, actor.aliases, MAX_ALIASES),
+            "evidence": union(first.evidence, actor.evidence, MAX_QUOTES),
             "country": first.country or actor.country,
             "role": first.role or actor.role,
             "confidence": max(first.confidence, actor.confidence),

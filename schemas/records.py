@@ -35,10 +35,21 @@ EVIDENCE_HELP = "verbatim quotes copied exactly from the article text that suppo
 CONFIDENCE_HELP = "probability (0-1) that this record is correct"
 
 
+MAX_QUOTES = 4
+MAX_ALIASES = 6
+
+
+def union(first: list[str], second: list[str], cap: int) -> list[str]:
+    """Both lists without repeats, first one first, cut at the schema's cap: merged records must
+    still validate (the eval re-reads them from the store)."""
+    return list(dict.fromkeys([*first, *second]))[:cap]
+
+
 class Actor(Strict):
-    evidence: Quotes = Field(min_length=1, max_length=4, description=EVIDENCE_HELP)
+    evidence: Quotes = Field(min_length=1, max_length=MAX_QUOTES, description=EVIDENCE_HELP)
     name: str = Field(min_length=1, description="canonical English name, e.g. 'North Korea', 'Kim Jong Un'")
-    aliases: list[str] = Field(default_factory=list, max_length=6, description="other names used for it in the text")
+    aliases: list[str] = Field(default_factory=list, max_length=MAX_ALIASES,
+                               description="other names used for it in the text")
     kind: ActorKind
     country: CountryCode = Field(default=None, description="ISO 3166-1 alpha-3 code, e.g. RUS")
     role: str | None = Field(default=None, description="title of a person, in English")
@@ -62,7 +73,7 @@ class Weapon(Strict):
 
 
 class Transfer(Strict):
-    evidence: Quotes = Field(min_length=1, max_length=4, description=EVIDENCE_HELP)
+    evidence: Quotes = Field(min_length=1, max_length=MAX_QUOTES, description=EVIDENCE_HELP)
     supplier: str = Field(description="name of the supplying actor, as in actors")
     recipient: str = Field(description="name of the receiving actor, as in actors")
     weapon: Weapon
@@ -74,7 +85,7 @@ class Transfer(Strict):
 
 
 class Meeting(Strict):
-    evidence: Quotes = Field(min_length=1, max_length=4, description=EVIDENCE_HELP)
+    evidence: Quotes = Field(min_length=1, max_length=MAX_QUOTES, description=EVIDENCE_HELP)
     participants: list[str] = Field(min_length=2, max_length=12, description="at least two actor names, as in actors")
     location: Location = Field(default_factory=Location)
     when: When = Field(default_factory=When)
@@ -85,7 +96,7 @@ class Meeting(Strict):
 
 
 class Deployment(Strict):
-    evidence: Quotes = Field(min_length=1, max_length=4, description=EVIDENCE_HELP)
+    evidence: Quotes = Field(min_length=1, max_length=MAX_QUOTES, description=EVIDENCE_HELP)
     sender: str = Field(description="name of the actor sending forces, as in actors")
     host: str = Field(description="name of the actor the forces fight or serve with, as in actors")
     forces: str = Field(description="short English description, e.g. 'North Korean soldiers'")

@@ -3,6 +3,7 @@ from pydantic import ValidationError
 
 from extract.normalise import normalise
 from schemas import Extraction
+from schemas.records import Actor
 
 
 def test_capitals_and_local_names_become_countries_and_roles_follow():
@@ -61,3 +62,17 @@ def test_a_transfer_of_no_weapon_is_invalid():
                        {"name": "Sweden", "kind": "state", "evidence": ["Sweden"]}],
             "transfers": [{"evidence": ["x"], "supplier": "Finland", "recipient": "Sweden",
                            "weapon": {"name": "none", "category": "other"}, "certainty": "confirmed"}]})
+
+
+def test_merged_actors_still_validate_their_quote_and_alias_caps():
+    """Found on the dev set: two passes named Iran with 3 quotes each; the merged actor had 5 and
+    the eval, re-reading it from the store, rejected it."""
+    def iran(name: str, quotes: list[str], aliases: list[str]) -> dict:
+        return {"name": name, "kind": "state", "evidence": quotes, "aliases": aliases}
+    raw = Extraction.model_construct(actors=[
+        Actor.model_validate(iran("Iran", ["a", "b", "c"], ["Tehran", "IRI", "Persia"])),
+        Actor.model_validate(iran("Iran", ["c", "d", "e"], ["Islamic Republic", "Teheran", "Iranian state", "I.R."])),
+        Actor.model_validate(iran("Tehran", ["f"], ["Iran", "Iranian government", "a", "b", "c", "d"]))])
+    out = normalise(raw)
+    assert len(out.actors) == 1 and out.actors[0].evidence == ["a", "b", "c", "d"]
+    Actor.model_validate(out.actors[0].model_dump())
