@@ -173,10 +173,29 @@ def _is_menu(line: str) -> bool:
     return len(items) >= 3 and all(len(i.split()) <= 4 for i in items)
 
 
+_WORD = re.compile(r"[^\W_][\w-]*")
+
+
+def _is_photo_tag(line: str, following: str) -> bool:
+    """'KIm jong un Su-57 Moscova septembrie 2023' above its caption: a short line without
+    punctuation whose words mostly recur in the next line. The model read such tags as facts
+    (Kim Jong Un → Su-57). The caption itself stays: it can carry a fact."""
+    if not line or re.search(r"[.,;:!?\"'()]", line):
+        return False
+    words = [w.casefold() for w in _WORD.findall(line)]
+    if not 3 <= len(words) <= 12:
+        return False
+    nearby = {w.casefold() for w in _WORD.findall(following)}
+    return sum(w in nearby for w in words) >= 0.6 * len(words)
+
+
 def strip_boilerplate(text: str) -> str:
-    """Cut everything after a paywall marker and drop page-furniture and menu lines."""
+    """Cut everything after a paywall marker; drop page-furniture, menu and photo-tag lines."""
     marker = _CUT_MARKERS.search(text)
     if marker:
         text = text[: text.rfind("\n", 0, marker.start()) + 1 or marker.start()]
-    kept = [line for line in text.splitlines() if not _FURNITURE.match(line.strip()) and not _is_menu(line)]
+    lines = [line.strip() for line in text.splitlines()]
+    kept = [line for i, line in enumerate(lines)
+            if not _FURNITURE.match(line) and not _is_menu(line)
+            and not _is_photo_tag(line, lines[i + 1] if i + 1 < len(lines) else "")]
     return "\n".join(kept).strip()

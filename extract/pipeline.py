@@ -4,6 +4,7 @@ The library API the CLI wraps."""
 
 from __future__ import annotations
 
+import hashlib
 import logging
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field, replace
@@ -88,10 +89,12 @@ class DocResult:
 def run_info(doc: Document, provider: Provider, options: Options | None = None) -> RunInfo:
     options = options or Options()
     variant = options.variant(provider)
-    return RunInfo(repeat=options.repeat, variant=variant,
+    input_sha = hashlib.sha256(doc.prompt_text.encode()).hexdigest()[:16]
+    return RunInfo(repeat=options.repeat, variant=variant, input_sha=input_sha,
         doc_id=doc.doc_id, provider=provider.name, model=provider.model, prompt_version=PROMPT_VERSION,
         prompt_hash=prompt_hash(RESPONSE_SCHEMAS), schema_version=SCHEMA_VERSION,
-        params={**provider.params(), **({"repeat": options.repeat} if options.repeat else {}),
+        params={**provider.params(), "input_sha256": input_sha,
+                **({"repeat": options.repeat} if options.repeat else {}),
                 **({"variant": variant} if variant else {})},
     )
 

@@ -40,10 +40,11 @@ class RunInfo:
     started_at: datetime = field(default_factory=datetime.now)
     repeat: int = 0  # eval repeats (`--runs N`) are separate runs of the same setup
     variant: str = ""  # pipeline options that change the output (e.g. "noreask")
+    input_sha: str = ""  # the cleaned text the model reads: better boilerplate removal is a new run
 
     @property
     def run_id(self) -> str:
-        parts = [self.doc_id, self.provider, self.model, self.prompt_hash, str(self.schema_version)]
+        parts = [self.doc_id, self.input_sha, self.provider, self.model, self.prompt_hash, str(self.schema_version)]
         extra = ([f"repeat={self.repeat}"] if self.repeat else []) + ([self.variant] if self.variant else [])
         key = "|".join(parts + extra)
         return hashlib.sha256(key.encode()).hexdigest()[:16]

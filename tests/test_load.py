@@ -81,3 +81,13 @@ def test_html_is_reduced_to_article_text(tmp_path):
 def test_strip_boilerplate_keeps_ordinary_text():
     text = "Romania buys Patriot systems.\nThe contract was signed in Bucharest."
     assert strip_boilerplate(text) == text
+
+
+def test_photo_tags_go_but_their_captions_stay():
+    text = ("Seoul, 5 March 2024\n\nKim visits the front\n\nThe visit was announced on Monday.\n\n"
+            "KIm jong un Su-57 Moscova septembrie 2023\n"
+            "Kim Jong Un într-un cockpit Su-57 în timpul vizitei sale în Rusia în septembrie 2023\n\n"
+            "Norway Sends NASAMS To Ukraine\nThe government in Oslo approved the package on Friday.")
+    out = strip_boilerplate(text)
+    assert "KIm jong un" not in out and "Kim Jong Un într-un cockpit Su-57" in out
+    assert "Norway Sends NASAMS To Ukraine" in out  # a headline not repeated below is kept

@@ -42,6 +42,17 @@ def test_same_document_model_prompt_schema_is_idempotent(db, doc):
         assert before["transfers"] == 2 and before["runs"] == 1
 
 
+def test_a_change_in_the_cleaned_text_is_a_new_run(doc, monkeypatch):
+    """Better boilerplate removal changes what the model reads, so it must not reuse a stored run."""
+    from extract import load
+    from extract.pipeline import run_info
+
+    before = run_info(doc, replay())
+    monkeypatch.setattr(load, "strip_boilerplate", lambda text: text.upper())
+    after = run_info(doc, replay())
+    assert before.run_id != after.run_id and after.params["input_sha256"] != before.params["input_sha256"]
+
+
 def test_another_model_makes_another_run_and_latest_views_pick_one(db, doc):
     with Store(db) as store:
         extract_document(doc, replay("model-a"), store)
