@@ -66,3 +66,14 @@ def test_the_pipeline_stores_the_drop_as_a_partial_run(tmp_path):
     assert result.status == "partial"
     assert [a.name for a in result.extraction.actors] == ["Norway"]
     assert "dropped actor 'Poland'" in result.error
+
+
+def test_a_country_named_in_the_article_language_is_supported():
+    """Found on the dev set: 'Armenia' and 'India' were dropped from a French article."""
+    raw = Extraction.model_validate({"actors": [_actor("Armenia", "Armenia bought", country="ARM"),
+                                                _actor("India", "India sold"),  # no code given: found from the name
+                                                _actor("Belgium", "Belgium sent", country="BEL")]})
+    text = "L'Arménie a commandé des canons CAESAR ; l'Inde livre aussi des systèmes Pinaka à Erevan."
+    kept, notes = drop_unsupported(raw, text)
+    assert [a.name for a in kept.actors] == ["Armenia", "India"]
+    assert notes == ["dropped actor 'Belgium': neither its name nor its evidence occurs in the article"]
