@@ -26,6 +26,16 @@ class ProviderError(RuntimeError):
     """A backend that cannot be used as configured; the message says how to fix it."""
 
 
+def completion(source: str, content: str, model: str, finish: str = "stop", prompt_tokens: int = 0,
+               completion_tokens: int = 0) -> ChatCompletion:
+    """An OpenAI ChatCompletion for a backend that builds its own answer (replay, streamed local)."""
+    return ChatCompletion.model_validate({
+        "id": source, "object": "chat.completion", "created": int(time.time()), "model": model,
+        "choices": [{"index": 0, "finish_reason": finish, "message": {"role": "assistant", "content": content}}],
+        "usage": {"prompt_tokens": prompt_tokens, "completion_tokens": completion_tokens,
+                  "total_tokens": prompt_tokens + completion_tokens}})
+
+
 @dataclass
 class Usage:
     calls: int = 0

@@ -21,7 +21,7 @@ import instructor
 from openai.types.chat import ChatCompletion
 
 from extract.models import ModelSpec, ensure_model, get_spec
-from extract.providers.base import Provider, ProviderError
+from extract.providers.base import Provider, ProviderError, completion
 from extract.providers.loopguard import close_json, looping
 
 log = logging.getLogger("sitrep.llm")
@@ -135,11 +135,7 @@ class LocalProvider(Provider):
                 max_tokens=self.max_output_tokens, seed=self.seed, stream=True)
             content, generated, finish = self._read(stream)
             prompt_tokens = max(llama.n_tokens - generated, 0)
-        return ChatCompletion.model_validate({
-            "id": "local", "object": "chat.completion", "created": int(time.time()), "model": self.model,
-            "choices": [{"index": 0, "finish_reason": finish, "message": {"role": "assistant", "content": content}}],
-            "usage": {"prompt_tokens": prompt_tokens, "completion_tokens": generated,
-                      "total_tokens": prompt_tokens + generated}})
+        return completion("local", content, self.model, finish, prompt_tokens, generated)
 
     def _read(self, stream: Iterator[dict]) -> tuple[str, int, str]:
         """Content, tokens generated and finish reason; cut short when the model loops."""

@@ -10,7 +10,6 @@ from __future__ import annotations
 import hashlib
 import json
 import re
-import time
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -18,7 +17,7 @@ from typing import Any
 import instructor
 from openai.types.chat import ChatCompletion
 
-from extract.providers.base import Provider, ProviderError
+from extract.providers.base import Provider, ProviderError, completion
 
 _ARTICLE = re.compile(r"<article>\n(.*?)\n</article>", re.S)
 
@@ -38,19 +37,6 @@ def fixture_for(directory: Path, messages: list[dict]) -> tuple[Path, dict]:
     if path.exists():
         return path, json.loads(path.read_text(encoding="utf-8"))
     return path, {"match": [opening], "responses": []}
-
-
-def completion(content: str, model: str) -> ChatCompletion:
-    return ChatCompletion.model_validate(
-        {
-            "id": "replay",
-            "object": "chat.completion",
-            "created": int(time.time()),
-            "model": model,
-            "choices": [{"index": 0, "finish_reason": "stop", "message": {"role": "assistant", "content": content}}],
-            "usage": {"prompt_tokens": 0, "completion_tokens": 0, "total_tokens": 0},
-        }
-    )
 
 
 @dataclass
@@ -78,5 +64,5 @@ class ReplayProvider(Provider):
                 if served >= len(fixture["responses"]):
                     raise ProviderError(f"replay: fixture {name} has no response left (served {served})")
                 self._served[name] = served + 1
-                return completion(fixture["responses"][served], self.model)
+                return completion("replay", fixture["responses"][served], self.model)
         raise ProviderError(f"replay: no fixture in {self.fixtures} matches this article")
