@@ -13,3 +13,12 @@ EXAMPLE = ROOT / "examples" / "iris-t-ukraine.txt"
 @pytest.fixture
 def db(tmp_path: Path) -> Path:
     return tmp_path / "t.duckdb"
+
+
+@pytest.fixture
+def stub():
+    """A started OpenAI-compatible stub server on 127.0.0.1 (tests/stub_server.py); stopped after the test."""
+    from tests.stub_server import StubServer
+
+    with StubServer() as server:
+        yield server
