@@ -1,0 +1,210 @@
+"""Gazetteers and the weapons lexicon: names as written (any supported language or script) →
+canonical English names, kinds, ISO codes and weapon categories.
+
+Why: a 1.5B model cannot be trusted to translate "Phenian", "Moscova" or "Герань-2"; a lookup can.
+States come from pycountry plus CLDR territory names (babel) in every supported language; the rest
+(metonyms, demonyms, organisations, armed groups, companies, weapons) are data files in
+extract/data/ so that they are extended without touching code.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import unicodedata
+from collections.abc import Iterator
+from dataclasses import dataclass
+from functools import cache, lru_cache
+from pathlib import Path
+
+import pycountry
+from babel import Locale
+
+from schemas.aliases import CANONICAL_COUNTRY_NAMES, COUNTRY_ALIASES
+
+DATA = Path(__file__).with_name("data")
+# Languages whose CLDR country names join the gazetteer (the project's languages and their neighbours).
+LANGUAGES = ("en", "fr", "ro", "de", "es", "it", "pt", "pl", "nl", "uk", "ru", "zh", "ar", "fa", "ko", "ja", "tr", "he")
+_PUNCT = re.compile(r"[^\w\s]", re.UNICODE)
+_ARTICLE = re.compile(r"^(?:the|l|la|le|les|el|los|las|die|der|den|des)\s+")
+_NON_STATES = {"EU", "UN", "EZ", "QO", "XA", "XB", "ZZ"}  # CLDR pseudo-territories
+
+
+@dataclass(frozen=True)
+class ActorEntry:
+    name: str  # canonical English
+    kind: str  # schemas.ActorKind value
+    country: str | None  # ISO 3166-1 alpha-3
+    aliases: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class WeaponEntry:
+    id: str
+    name: str
+    category: str  # schemas.Category value
+    aliases: tuple[str, ...] = ()
+
+
+@lru_cache(maxsize=65536)
+def key(name: str) -> str:
+    """How gazetteer names compare: NFKC, case-fold, no diacritics, punctuation as spaces
+    (the same rule the gold spec uses for matching)."""
+    text = unicodedata.normalize("NFKC", name).casefold().replace("’", "'")
+    text = "".join(c for c in unicodedata.normalize("NFD", text) if not unicodedata.combining(c))
+    return " ".join(_PUNCT.sub(" ", text).split())
+
+
+def _load(name: str) -> dict:
+    return json.loads((DATA / name).read_text(encoding="utf-8"))
+
+
+def _state_name(alpha3: str) -> str:
+    country = pycountry.countries.get(alpha_3=alpha3)
+    if alpha3 in CANONICAL_COUNTRY_NAMES:
+        return CANONICAL_COUNTRY_NAMES[alpha3]
+    cldr = Locale("en").territories.get(country.alpha_2) if country else None
+    return cldr or getattr(country, "common_name", None) or (country.name if country else alpha3)
+
+
+@cache
+def _states() -> dict[str, tuple[ActorEntry, dict[str, set[str]]]]:
+    """alpha-3 → (entry, {language: aliases}); language "*" for names from no particular one."""
+    data = _load("actors.json")
+    by_code: dict[str, dict[str, set[str]]] = {}
+    for country in pycountry.countries:
+        names = by_code.setdefault(country.alpha_3, {"*": set()})
+        names["*"].update(n for n in (country.name, getattr(country, "common_name", None),
+                                      getattr(country, "official_name", None)) if n)
+        names["*"].add(country.alpha_3)
+    for lang in LANGUAGES:
+        territories = Locale(lang).territories
+        for country in pycountry.countries:
+            if country.alpha_2 in _NON_STATES:
+                continue
+            local = territories.get(country.alpha_2)
+            if local:
+                by_code[country.alpha_3].setdefault(lang, set()).add(local)
+    for alias, code in COUNTRY_ALIASES.items():
+        by_code.setdefault(code, {"*": set()})["*"].add(alias)
+    for code, aliases in data["state_aliases"].items():
+        by_code.setdefault(code, {"*": set()})["*"].update(aliases)
+    out = {}
+    for code, names in by_code.items():
+        canonical = _state_name(code)
+        seen = {key(canonical)}
+        aliases = []
+        for name in sorted({n for group in names.values() for n in group}):  # capitals sort first
+            if key(name) not in seen:
+                seen.add(key(name))
+                aliases.append(name)
+        out[code] = (ActorEntry(canonical, "state", code, tuple(aliases)), names)
+    return out
+
+
+@cache
+def _others() -> list[ActorEntry]:
+    data = _load("actors.json")
+    entries = []
+    for group, default_kind in (("organisations", "international_org"), ("armed_groups", "armed_group"),
+                                ("armed_forces", "armed_forces"), ("government_bodies", "government_body"),
+                                ("companies", "company")):
+        for item in data[group]:
+            entries.append(ActorEntry(item["name"], item.get("kind", default_kind), item.get("country"),
+                                      tuple(item.get("aliases", []))))
+    return entries
+
+
+@cache
+def _actor_index() -> tuple[dict[str, ActorEntry], dict[str, dict[str, ActorEntry]]]:
+    """Global key → entry, and per-language key → entry (CLDR names of that language).
+    Organisations win over states on a shared key ("EU" is the Union, not a territory code)."""
+    index: dict[str, ActorEntry] = {}
+    per_lang: dict[str, dict[str, ActorEntry]] = {}
+    for entry, names in _states().values():
+        for lang, group in names.items():
+            for name in group:
+                k = key(name)
+                if len(k) < 2:
+                    continue
+                index.setdefault(k, entry)
+                if lang != "*":
+                    per_lang.setdefault(lang, {}).setdefault(k, entry)
+    for entry in _others():
+        for name in (entry.name, *entry.aliases):
+            index[key(name)] = entry
+    return index, per_lang
+
+
+@cache
+def demonyms() -> dict[str, ActorEntry]:
+    """Adjectives of nationality ("North Korean", "nord-coréens", "российские") → the state.
+    Kept apart from actor(): "Russian forces" names a party, "Russian" alone is no actor name."""
+    states = _states()
+    return {key(word): states[code][0] for code, words in _load("actors.json")["demonyms"].items()
+            for word in words if code in states}
+
+
+@cache
+def not_parties() -> frozenset[str]:
+    """Keys of media and airlines: never a supplier, recipient, sender or host."""
+    return frozenset(key(n) for n in _load("actors.json")["not_parties"]["names"])
+
+
+def actor(name: str, lang: str | None = None) -> ActorEntry | None:
+    """The gazetteer entry for a name as written, or None. `lang` breaks ties in favour of that
+    language's CLDR names; leading articles ("l'", "la", "the") and a possessive "'s" are ignored."""
+    index, per_lang = _actor_index()
+    k = key(name)
+    candidates = [k, _ARTICLE.sub("", k), k.removesuffix(" s"), re.sub(r"^(?:l|d) ", "", k)]
+    for candidate in candidates:
+        if lang and candidate in per_lang.get(lang, {}):
+            return per_lang[lang][candidate]
+        if candidate in index:
+            return index[candidate]
+    return None
+
+
+def state(code: str) -> ActorEntry | None:
+    """The state entry for an ISO alpha-3 code."""
+    found = _states().get(code.upper())
+    return found[0] if found else None
+
+
+def actor_surface_forms() -> Iterator[tuple[str, ActorEntry]]:
+    """Every (name as written, entry) pair: what the mention finder searches the text for."""
+    for entry, names in _states().values():
+        for group in names.values():
+            for name in group:
+                yield name, entry
+    for entry in _others():
+        for name in (entry.name, *entry.aliases):
+            yield name, entry
+
+
+@cache
+def _weapons() -> tuple[list[WeaponEntry], dict[str, WeaponEntry]]:
+    entries = [WeaponEntry(w["id"], w["name"], w["category"], tuple(w.get("aliases", [])))
+               for w in _load("weapons.json")["weapons"]]
+    index: dict[str, WeaponEntry] = {}
+    for entry in entries:
+        for name in (entry.name, entry.id, *entry.aliases):
+            index.setdefault(key(name), entry)
+    return entries, index
+
+
+def weapons() -> list[WeaponEntry]:
+    return list(_weapons()[0])
+
+
+def weapon(name: str) -> WeaponEntry | None:
+    """The lexicon entry for a weapon name as written, or None. A name with descriptive words
+    around a known system ("36 canons automoteurs Caesar", "K9 self-propelled howitzers") resolves
+    to the longest known name it contains as whole words."""
+    _, index = _weapons()
+    k = key(name)
+    if k in index:
+        return index[k]
+    padded = f" {k} "
+    best = max((alias for alias in index if f" {alias} " in padded), key=len, default=None)
+    return index[best] if best else None
