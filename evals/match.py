@@ -1,9 +1,22 @@
 """Match predictions to gold for one document, per ../shared/spec/gold-format.md.
 
-Per record type: predictions are resolved against the gold actors (role fields) and weapons,
-collapsed when they share a match key (the most confident is kept), then assigned one-to-one to
-gold by maximum-weight matching (scipy's linear_sum_assignment). Matches to `optional` gold are
-neither true nor false positives; unmatched optional gold is no false negative.
+Per record type a prediction is *compatible* with a gold record when the spec's rule holds
+(role fields name the gold actors; the weapon by name or alias, or by category when the gold
+name is generic; participants Jaccard >= 0.5 with overlapping dates; ...). Predictions and gold
+are then assigned one-to-one by a single maximum-weight matching (scipy's linear_sum_assignment)
+whose weight puts the number of matched required gold records first, matched optional records
+second, and uses closeness (an exact name beats a category fallback) and confidence only to
+break ties. So the number of true positives is the largest the compatibilities allow, whatever
+the order of the records.
+
+Why no match keys first: keying a prediction on the *first* compatible gold record merged
+distinct correct predictions (three generic ammunition items between the same two parties
+shared one key) and the dedupe then dropped all but one of them.
+
+Outcomes: `tp` (matched required gold), `optional` (matched optional gold: neither TP nor FP),
+`fn` (required gold left over), `duplicate` (a prediction left over that is compatible with gold
+already matched: the spec's "predictions with the same match key are one prediction", neither TP
+nor FP), `fp` (compatible with no gold; a false claim repeated under the same key counts once).
 """
 
 from __future__ import annotations
@@ -17,12 +30,15 @@ from scipy.optimize import linear_sum_assignment
 from evals.names import matches, norm, similarity
 
 TYPES = ("actors", "transfers", "meetings", "deployments")
+REQUIRED_TIER = 1e6  # one more matched required gold record outweighs any optional match and any closeness
+OPTIONAL_TIER = 1e3  # one more matched optional record outweighs any sum of closeness (<= 1 each)
+CONFIDENCE_TIE = 1e-3  # among equally close predictions the most confident is kept
 
 
 @dataclass
 class Pred:
     record: Any
-    confidence: float
+    confidence: float | None = None  # other systems' predictions may carry none
     grounded: bool = True
 
 
@@ -30,7 +46,7 @@ class Pred:
 class Pair:
     pred: Pred | None
     gold: Any | None
-    outcome: str  # tp | fp | fn | optional
+    outcome: str  # tp | fp | fn | optional | duplicate
 
 
 @dataclass
@@ -48,18 +64,25 @@ class GoldIndex:
 
     def __init__(self, gold_actors: list[Any]) -> None:
         self.labels = {a.name: [a.name, *a.aliases] for a in gold_actors}
+        self.canonical = {norm(name): name for name in self.labels}
 
     def labels_of(self, name: str) -> list[str]:
         return self.labels.get(name, [name])
 
     def resolve(self, predicted: str) -> str:
-        """The gold actor a predicted string names, else the normalised string itself."""
+        """The gold actor a predicted string names (its canonical name first), else '?normalised'."""
+        if (exact := self.canonical.get(norm(predicted))) is not None:
+            return exact
         best, score = None, 0.0
         for name, labels in self.labels.items():
             s = similarity(predicted, labels)
             if s > score:
                 best, score = name, s
         return best if best is not None else f"?{norm(predicted)}"
+
+    def role_score(self, predicted: str, gold_name: str) -> float:
+        """0 when the predicted string does not name the gold actor, else its similarity in (0.9, 1]."""
+        return similarity(predicted, self.labels_of(gold_name)) / 100
 
     def role_match(self, predicted: str, gold_name: str) -> bool:
         return matches(predicted, self.labels_of(gold_name))
@@ -81,10 +104,15 @@ def when_compatible(a: Any, b: Any) -> bool:
     return lo_a[: len(hi_b)] <= hi_b and lo_b[: len(hi_a)] <= hi_a
 
 
-def _weapon_ok(pred: Any, gold: Any) -> bool:
-    if matches(pred.weapon.name, [gold.weapon.name, *getattr(gold.weapon, "aliases", [])]):
-        return True
-    return is_generic(gold.weapon.name) and pred.weapon.category == gold.weapon.category
+def _weapon_score(pred: Any, gold: Any, mode: str) -> float:
+    """1-ish for a name or alias match, 0.5 for the category fallback, 0 when incompatible."""
+    named = similarity(pred.weapon.name, [gold.weapon.name, *getattr(gold.weapon, "aliases", [])]) / 100
+    if named:
+        return named if mode == "strict" or pred.weapon.category == gold.weapon.category else 0.0
+    same_category = pred.weapon.category == gold.weapon.category
+    if mode == "lenient":
+        return 0.5 if same_category else 0.0
+    return 0.5 if same_category and is_generic(gold.weapon.name) else 0.0
 
 
 def _participants(pred: Any, gold: Any, index: GoldIndex) -> float:
@@ -93,55 +121,62 @@ def _participants(pred: Any, gold: Any, index: GoldIndex) -> float:
     return len(predicted & wanted) / len(predicted | wanted) if predicted | wanted else 0.0
 
 
-def pair_weight(kind: str, pred: Any, gold: Any, index: GoldIndex, mode: str) -> float:
-    """0 when the pair cannot match; otherwise higher for closer pairs."""
+def _roles(scores: list[float]) -> float:
+    return 0.0 if not all(scores) else sum(scores) / len(scores)
+
+
+def closeness(kind: str, pred: Any, gold: Any, index: GoldIndex, mode: str) -> float:
+    """0 when the pair cannot match (the spec's rule); otherwise in (0, 1], higher for closer pairs."""
     if kind == "actors":
         return similarity(pred.name, [gold.name, *gold.aliases]) / 100
     if kind == "transfers":
-        if not (index.role_match(pred.supplier, gold.supplier) and index.role_match(pred.recipient, gold.recipient)):
-            return 0.0
-        ok = pred.weapon.category == gold.weapon.category if mode == "lenient" else _weapon_ok(pred, gold)
-        return 1.0 if ok else 0.0
+        roles = _roles([index.role_score(pred.supplier, gold.supplier),
+                        index.role_score(pred.recipient, gold.recipient)])
+        weapon = _weapon_score(pred, gold, mode)
+        return (roles + weapon) / 2 if roles and weapon else 0.0
     if kind == "meetings":
         overlap = _participants(pred, gold, index)
-        if overlap < 0.5 or (mode == "strict" and not when_compatible(pred.when, gold.when)):
+        dated = when_compatible(pred.when, gold.when)
+        if overlap < 0.5 or (mode == "strict" and not dated):
             return 0.0
-        return overlap
-    ok = index.role_match(pred.sender, gold.sender) and index.role_match(pred.host, gold.host)
-    return 1.0 if ok else 0.0
+        return overlap if dated else overlap / 2
+    return _roles([index.role_score(pred.sender, gold.sender), index.role_score(pred.host, gold.host)])
 
 
-def match_key(kind: str, pred: Any, index: GoldIndex, gold: list[Any]) -> tuple:
-    """Predictions naming the same things are one prediction."""
+def claim_key(kind: str, pred: Any, index: GoldIndex) -> tuple:
+    """What a false prediction claims, so the same false claim repeated counts once."""
     if kind == "actors":
         return (index.resolve(pred.name),)
     if kind == "transfers":
-        weapon = next((i for i, g in enumerate(gold) if _weapon_ok(pred, g)), f"?{norm(pred.weapon.name)}")
-        return (index.resolve(pred.supplier), index.resolve(pred.recipient), weapon)
+        return (index.resolve(pred.supplier), index.resolve(pred.recipient), norm(pred.weapon.name))
     if kind == "meetings":
         return (frozenset(index.resolve(p) for p in pred.participants), pred.when.start)
     return (index.resolve(pred.sender), index.resolve(pred.host))
 
 
-def dedupe(kind: str, preds: list[Pred], index: GoldIndex, gold: list[Any]) -> list[Pred]:
-    best: dict[tuple, Pred] = {}
-    for p in preds:
-        key = match_key(kind, p.record, index, gold)
-        if key not in best or p.confidence > best[key].confidence:
-            best[key] = p
-    return list(best.values())
+def _canonical(preds: list[Pred], gold: list[Any]) -> tuple[list[Pred], list[Any]]:
+    """A fixed order, so ties are broken the same way whatever order the records came in."""
+    preds = sorted(preds, key=lambda p: (p.record.model_dump_json(), -(p.confidence or 0.0), not p.grounded))
+    return preds, sorted(gold, key=lambda g: g.model_dump_json())
 
 
-def match_type(kind: str, preds: list[Pred], gold: list[Any], index: GoldIndex, mode: str) -> TypeResult:
-    preds = dedupe(kind, preds, index, gold)
-    result = TypeResult(kind, mode)
+def _weights(kind: str, preds: list[Pred], gold: list[Any], index: GoldIndex, mode: str) -> np.ndarray:
     weights = np.zeros((len(preds), len(gold)))
     for i, p in enumerate(preds):
         for j, g in enumerate(gold):
-            w = pair_weight(kind, p.record, g, index, mode)
-            # required gold outranks optional gold, so an optional record never steals a true positive
-            weights[i, j] = w * (1.0 if getattr(g, "optional", False) else 2.0) if w > 0 else 0.0
-    used_p, used_g = set(), set()
+            c = closeness(kind, p.record, g, index, mode)
+            if c > 0:
+                tier = OPTIONAL_TIER if getattr(g, "optional", False) else REQUIRED_TIER
+                weights[i, j] = tier + c + CONFIDENCE_TIE * (p.confidence or 0.0)
+    return weights
+
+
+def match_type(kind: str, preds: list[Pred], gold: list[Any], index: GoldIndex, mode: str) -> TypeResult:
+    preds, gold = _canonical(preds, gold)
+    weights = _weights(kind, preds, gold, index, mode)
+    result = TypeResult(kind, mode)
+    used_p: set[int] = set()
+    used_g: set[int] = set()
     if preds and gold:
         rows, cols = linear_sum_assignment(weights, maximize=True)
         for i, j in zip(rows, cols, strict=True):
@@ -150,7 +185,14 @@ def match_type(kind: str, preds: list[Pred], gold: list[Any], index: GoldIndex, 
                 result.pairs.append(Pair(preds[i], gold[j], outcome))
                 used_p.add(i)
                 used_g.add(j)
-    result.pairs += [Pair(p, None, "fp") for i, p in enumerate(preds) if i not in used_p]
+    left = [i for i in range(len(preds)) if i not in used_p]
+    # compatible only with gold already matched: the same claim as a matched prediction
+    result.pairs += [Pair(preds[i], None, "duplicate") for i in left if weights[i].any()]
+    false_claims: set[tuple] = set()
+    for i in sorted((i for i in left if not weights[i].any()), key=lambda i: -(preds[i].confidence or 0.0)):
+        key = claim_key(kind, preds[i].record, index)
+        result.pairs.append(Pair(preds[i], None, "duplicate" if key in false_claims else "fp"))
+        false_claims.add(key)
     result.pairs += [Pair(None, g, "fn") for j, g in enumerate(gold)
                      if j not in used_g and not getattr(g, "optional", False)]
     return result

@@ -39,7 +39,8 @@ def counts_of(result: TypeResult) -> Counts:
 
 # --- attributes ---------------------------------------------------------------------------------
 def _range_ok(pred: Any, gold: Any) -> bool | None:
-    if gold is None:
+    """Within the gold range; a gold range without bounds (only a phrase) states nothing to check."""
+    if gold is None or gold.min is None and gold.max is None:
         return None
     if pred is None:
         return False

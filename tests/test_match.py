@@ -159,3 +159,60 @@ def test_ungrounded_prediction_lowers_calibration_through_its_confidence():
     assert sorted(calibration_pairs(result), reverse=True) == pairs
     assert brier(pairs) == pytest.approx((0.1**2 + 0.4**2) / 2)
     assert ece(pairs) == pytest.approx((0.1 + 0.4) / 2)
+
+
+# --- the cases that broke the first-match keys ------------------------------------------------------
+US, UA, PL = ({"name": n, "kind": "state", "country": c} for n, c in
+              (("United States", "USA"), ("Ukraine", "UKR"), ("Poland", "POL")))
+ACTORS = [{**A, "name": n} for n in ("United States", "Ukraine", "Poland")]
+
+
+def test_several_generic_items_of_one_category_between_the_same_parties_all_count():
+    items = ["rockets", "landmines", "artillery rounds"]
+    g = gold(actors=[US, UA], transfers=[transfer("United States", "Ukraine", w, "ammunition") for w in items])
+    for order in (items, items[::-1]):
+        p = preds(actors=ACTORS[:2], transfers=[transfer("United States", "Ukraine", w, "ammunition") for w in order])
+        result = match_document(p, g)
+        assert counts(result, "transfers") == (3, 0, 0, 0)
+        assert {(x.pred.record.weapon.name, x.gold.weapon.name) for x in result["transfers"].pairs} \
+            == {(w, w) for w in items}
+
+
+def test_one_weapon_to_two_recipients_pairs_by_recipient():
+    to_ua = transfer("United States", "Ukraine", "HIMARS", "artillery", status="agreed")
+    to_pl = transfer("United States", "Poland", "HIMARS", "artillery", status="delivered")
+    g = gold(actors=[US, UA, PL], transfers=[to_ua, to_pl])
+    both = preds(actors=ACTORS, transfers=[to_pl, to_ua])
+    result = match_document(both, g)
+    assert counts(result, "transfers") == (2, 0, 0, 0)
+    assert attribute_hits(result)["transfers.status"] == [True, True]
+    one = preds(actors=ACTORS, transfers=[to_pl])
+    result = match_document(one, g)
+    assert counts(result, "transfers") == (1, 0, 1, 0)
+    assert [x.gold.recipient for x in result["transfers"].pairs if x.outcome == "tp"] == ["Poland"]
+
+
+def test_an_exact_alias_match_beats_a_category_fallback():
+    shells = transfer("United States", "Ukraine", "artillery shells", "ammunition", status="delivered")
+    guided = {**transfer("United States", "Ukraine", "Excalibur", "ammunition", status="agreed"),
+              "weapon": {"name": "Excalibur", "aliases": ["guided shells"], "category": "ammunition"}}
+    g = gold(actors=[US, UA], transfers=[shells, guided])
+    p = preds(actors=ACTORS[:2], transfers=[transfer("United States", "Ukraine", "guided shells", "ammunition",
+                                                     status="agreed")])
+    result = match_document(p, g)
+    assert counts(result, "transfers") == (1, 0, 1, 0)
+    assert [x.gold.weapon.name for x in result["transfers"].pairs if x.outcome == "tp"] == ["Excalibur"]
+    p = preds(actors=ACTORS[:2], transfers=[transfer("United States", "Ukraine", "guided shells", "ammunition"),
+                                            transfer("United States", "Ukraine", "152mm shells", "ammunition")])
+    assert counts(match_document(p, g), "transfers") == (2, 0, 0, 0)
+
+
+def test_a_false_claim_repeated_counts_once_and_a_repeat_of_a_match_is_a_duplicate():
+    g = gold(actors=[US, UA], transfers=[transfer("United States", "Ukraine", "HIMARS", "artillery")])
+    p = preds(actors=ACTORS[:2], transfers=[transfer("United States", "Ukraine", "HIMARS", "artillery"),
+                                            transfer("United States", "Ukraine", "HIMARS", "artillery"),
+                                            transfer("Ukraine", "United States", "Zorg-9", "ship"),
+                                            transfer("Ukraine", "United States", "zorg 9", "ship")])
+    result = match_document(p, g)
+    assert counts(result, "transfers") == (1, 1, 0, 0)
+    assert result["transfers"].count("duplicate") == 2
