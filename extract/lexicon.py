@@ -55,8 +55,13 @@ def key(name: str) -> str:
     return " ".join(_PUNCT.sub(" ", text).split())
 
 
-def _load(name: str) -> dict:
+@cache
+def load_data(name: str) -> dict:
+    """A data file of extract/data/, parsed once."""
     return json.loads((DATA / name).read_text(encoding="utf-8"))
+
+
+_load = load_data
 
 
 def _state_name(alpha3: str) -> str:
@@ -171,15 +176,16 @@ def state(code: str) -> ActorEntry | None:
     return found[0] if found else None
 
 
-def actor_surface_forms() -> Iterator[tuple[str, ActorEntry]]:
-    """Every (name as written, entry) pair: what the mention finder searches the text for."""
+def actor_surface_forms() -> Iterator[tuple[str, ActorEntry, str]]:
+    """Every (name as written, entry, language) triple: what the mention finder searches the text
+    for. The language is a CLDR locale for state names taken from CLDR, "*" otherwise."""
     for entry, names in _states().values():
-        for group in names.values():
+        for lang, group in names.items():
             for name in group:
-                yield name, entry
+                yield name, entry, lang
     for entry in _others():
         for name in (entry.name, *entry.aliases):
-            yield name, entry
+            yield name, entry, "*"
 
 
 @cache
