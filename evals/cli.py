@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-import statistics
-from dataclasses import replace
-from datetime import datetime
 from pathlib import Path
 from typing import Annotated
 
@@ -12,8 +9,8 @@ import typer
 
 from evals import persist, report
 from evals.dataset import load_dataset
-from evals.score import DocScore, summarise
-from evals.task import evaluate
+from evals.run import run_eval
+from evals.score import DocScore
 from extract.cli import (
     USER_ERRORS,
     BaseUrlOpt,
@@ -31,7 +28,7 @@ from extract.cli import (
     err,
     fail,
 )
-from extract.pipeline import Options, run_info
+from extract.pipeline import Options
 from extract.providers import make_provider
 from extract.store import DEFAULT_DB, Store
 from schemas.gold import GoldError
@@ -41,9 +38,11 @@ app = typer.Typer(help="Score a model and prompt against a gold folder.", no_arg
 
 
 @app.callback()
-def run_eval(
+def eval_command(
     ctx: typer.Context,
     gold: Annotated[Path | None, typer.Option(help="folder of *.gold.json files (any gold/1 folder)")] = None,
+    predictions: Annotated[Path | None, typer.Option(
+        help="score this folder of gold/1 files (another system's output, by document.id) instead of a model")] = None,
     db: DbOpt = DEFAULT_DB,
     provider: ProviderOpt = None,
     model: ModelOpt = None,
@@ -59,54 +58,44 @@ def run_eval(
     temperature: TemperatureOpt = None,
     timeout: TimeoutOpt = None,
 ) -> None:
-    """Extract every gold document (stored extractions are reused), match, score, report, store."""
+    """Extract every gold document (stored extractions are reused) or read --predictions, then match,
+    score, report, store. Exits 1 when more than half the documents failed (the report is still written)."""
     if ctx.invoked_subcommand is not None:
         return
     if gold is None:
-        fail("give --gold DIR (or a subcommand: compare)")
+        fail("give --gold DIR (or a subcommand: compare, agreement)")
+    backend = None
     try:
+        load_dataset(gold)  # a bad gold folder fails before a model loads
         options = Options(max_retries=max_retries, reask_ungrounded=reask, passes=passes, example=example,
                           temperature=temperature)
-        samples = load_dataset(gold)
-        backend = make_provider(provider, model, base_url, fixtures, timeout_s=timeout)
+        if predictions is None:
+            backend = make_provider(provider, model, base_url, fixtures, timeout_s=timeout)
         store = Store(db)
     except (GoldError, ValueError, *USER_ERRORS) as exc:
         fail(str(exc))
-    started = datetime.now()
-    repeats: list[list[DocScore]] = []
     try:
-        for repeat in range(runs):
-            label = f"run {repeat + 1}/{runs}"
-            with console.status(label) as status:
-                def progress(d: DocScore, label: str = label, status=status) -> None:
-                    status.update(f"{label}: {d.doc_id} done")
+        with store, console.status("evaluating") as status:
+            def progress(d: DocScore) -> None:
+                status.update(f"{d.doc_id} done")
 
-                repeats.append(evaluate(samples, backend, store, replace(options, repeat=repeat),
-                                        on_done=progress))
-    except USER_ERRORS as exc:
+            run = run_eval(gold, store, provider=backend, predictions=predictions, options=options, runs=runs,
+                           on_done=progress)
+    except (GoldError, ValueError, *USER_ERRORS) as exc:
         fail(str(exc))
     finally:
-        backend.close()
-    docs = repeats[-1]
-    summary = summarise(docs)
-    if runs > 1:
-        values = [summarise(r)["f1"]["micro"] for r in repeats]
-        summary["repeats_f1"] = {"n": runs, "mean": statistics.mean(values), "sd": statistics.stdev(values),
-                                 "values": values}
-    first = run_info(samples[0].document(), backend, options)
-    meta = {"gold_dir": str(gold), "provider": backend.name, "model": backend.model,
-            "prompt_version": first.prompt_version, "prompt_hash": first.prompt_hash,
-            "schema_version": first.schema_version, "repeats": runs, "started_at": started,
-            "variant": first.variant}
-    eval_id = persist.save_eval(store, meta, summary, docs)
-    store.close()
-    meta["eval_id"] = eval_id
-    report.terminal(console, summary, docs, meta)
+        if backend is not None:
+            backend.close()
+    report.terminal(console, run)
     if report_html:
-        report.write_html(report_html, summary, docs, meta)
+        report.write_html(report_html, run)
     if json_out:
-        report.write_json(json_out, summary, docs, meta)
-    console.print(f"eval run {eval_id} stored in {db}" + (f"; report {report_html}" if report_html else ""))
+        report.write_json(json_out, run)
+    console.print(f"eval run {run.meta.eval_id} stored in {db}" + (f"; report {report_html}" if report_html else ""))
+    if run.summary.failed_share > 0.5:
+        err.print(f"[bold red]{len(run.summary.failed)} of {run.summary.documents} documents failed[/]: "
+                  "this measures a broken setup, not the model", highlight=False)
+        raise typer.Exit(1)
 
 
 @app.command()

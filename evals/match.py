@@ -9,14 +9,16 @@ second, and uses closeness (an exact name beats a category fallback) and confide
 break ties. So the number of true positives is the largest the compatibilities allow, whatever
 the order of the records.
 
-Why no match keys first: keying a prediction on the *first* compatible gold record merged
-distinct correct predictions (three generic ammunition items between the same two parties
-shared one key) and the dedupe then dropped all but one of them.
+Predictions that make the same claim (same resolved parties and weapon name, ...) and could match
+the same gold records are one prediction, the most confident one scored: grouping on the
+prediction's own content keeps distinct correct predictions apart. The old key was the *first*
+compatible gold record, so three generic ammunition items between the same two parties shared
+one key and the dedupe dropped two correct predictions.
 
 Outcomes: `tp` (matched required gold), `optional` (matched optional gold: neither TP nor FP),
-`fn` (required gold left over), `duplicate` (a prediction left over that is compatible with gold
-already matched: the spec's "predictions with the same match key are one prediction", neither TP
-nor FP), `fp` (compatible with no gold; a false claim repeated under the same key counts once).
+`fn` (required gold left over), `duplicate` (a repeat of a scored claim, or a prediction left over
+that is compatible only with gold already matched: neither TP nor FP), `fp` (compatible with no
+gold). So adding a false prediction never raises F1 and removing a true one never raises it.
 """
 
 from __future__ import annotations
@@ -171,28 +173,40 @@ def _weights(kind: str, preds: list[Pred], gold: list[Any], index: GoldIndex, mo
     return weights
 
 
+def _claims(kind: str, preds: list[Pred], weights: np.ndarray, index: GoldIndex) -> tuple[list[int], list[int]]:
+    """Predictions that make the same claim and could match the same gold are one prediction (the
+    spec's match key); the most confident one is scored. Returns (kept, repeated) indices."""
+    groups: dict[tuple, list[int]] = {}
+    for i, p in enumerate(preds):
+        groups.setdefault((claim_key(kind, p.record, index), tuple(weights[i] > 0)), []).append(i)
+    kept, repeated = [], []
+    for members in groups.values():
+        best = max(members, key=lambda i: (preds[i].confidence or 0.0, -i))
+        kept.append(best)
+        repeated += [i for i in members if i != best]
+    return sorted(kept), sorted(repeated)
+
+
 def match_type(kind: str, preds: list[Pred], gold: list[Any], index: GoldIndex, mode: str) -> TypeResult:
     preds, gold = _canonical(preds, gold)
     weights = _weights(kind, preds, gold, index, mode)
+    kept, repeated = _claims(kind, preds, weights, index)
     result = TypeResult(kind, mode)
     used_p: set[int] = set()
     used_g: set[int] = set()
-    if preds and gold:
-        rows, cols = linear_sum_assignment(weights, maximize=True)
-        for i, j in zip(rows, cols, strict=True):
+    if kept and gold:
+        rows, cols = linear_sum_assignment(weights[kept], maximize=True)
+        for r, j in zip(rows, cols, strict=True):
+            i = kept[r]
             if weights[i, j] > 0:
                 outcome = "optional" if getattr(gold[j], "optional", False) else "tp"
                 result.pairs.append(Pair(preds[i], gold[j], outcome))
                 used_p.add(i)
                 used_g.add(j)
-    left = [i for i in range(len(preds)) if i not in used_p]
-    # compatible only with gold already matched: the same claim as a matched prediction
-    result.pairs += [Pair(preds[i], None, "duplicate") for i in left if weights[i].any()]
-    false_claims: set[tuple] = set()
-    for i in sorted((i for i in left if not weights[i].any()), key=lambda i: -(preds[i].confidence or 0.0)):
-        key = claim_key(kind, preds[i].record, index)
-        result.pairs.append(Pair(preds[i], None, "duplicate" if key in false_claims else "fp"))
-        false_claims.add(key)
+    # left over but compatible with gold already matched: the same thing as a matched prediction
+    result.pairs += [Pair(preds[i], None, "duplicate") for i in kept if i not in used_p and weights[i].any()]
+    result.pairs += [Pair(preds[i], None, "duplicate") for i in repeated]
+    result.pairs += [Pair(preds[i], None, "fp") for i in kept if not weights[i].any()]
     result.pairs += [Pair(None, g, "fn") for j, g in enumerate(gold)
                      if j not in used_g and not getattr(g, "optional", False)]
     return result

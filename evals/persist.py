@@ -9,6 +9,7 @@ from typing import Any
 
 from evals.match import Pair
 from evals.score import DocScore, micro
+from evals.summary import EvalMeta, Summary
 from extract.store import Store
 
 
@@ -31,15 +32,17 @@ def _pair_row(eval_id: str, doc_id: str, kind: str, pair: Pair) -> list[Any]:
             pair.pred.confidence if pair.pred else None, pair.pred.grounded if pair.pred else None]
 
 
-def save_eval(store: Store, meta: dict[str, Any], summary: dict[str, Any], docs: list[DocScore]) -> str:
-    started = meta["started_at"]
-    eval_id = hashlib.sha256(f"{meta['gold_dir']}|{meta['model']}|{started.isoformat()}".encode()).hexdigest()[:12]
+def save_eval(store: Store, meta: EvalMeta, summary: Summary, docs: list[DocScore]) -> str:
+    """Store the run; `summary` holds the JSON scores plus the metadata (the predictions folder)."""
+    started = meta.started_at
+    eval_id = hashlib.sha256(f"{meta.gold_dir}|{meta.provider}|{meta.model}|{started.isoformat()}".encode()
+                             ).hexdigest()[:12]
+    stored = {**summary.to_json(), "meta": {**meta.to_json(), "eval_id": eval_id}}
     with store.transaction():
         store.con.execute(
             "INSERT INTO eval_runs VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            [eval_id, meta["gold_dir"], meta["provider"], meta["model"], meta["prompt_version"], meta["prompt_hash"],
-             meta["schema_version"], meta["repeats"], len(docs), started, datetime.now(),
-             json.dumps(summary, default=str)])
+            [eval_id, meta.gold_dir, meta.provider, meta.model, meta.prompt_version, meta.prompt_hash,
+             meta.schema_version, meta.repeats, len(docs), started, datetime.now(), json.dumps(stored, default=str)])
         for scope, group in [("set", docs), *[(d.doc_id, [d]) for d in docs]]:
             for mode in ("strict", "lenient"):
                 for kind, s in micro(group, lenient=mode == "lenient").items():
@@ -65,8 +68,8 @@ def compare(store: Store, a: str, b: str) -> dict[str, Any]:
     deltas = {kind: {"a": fa, "b": fb, "delta": fb - fa} for kind, fa, fb in rows}
 
     def outcomes(eval_id: str) -> dict[tuple, str]:
-        _, found = store.query("SELECT doc_id, record_type, match_key, outcome FROM eval_matches WHERE eval_id = ?",
-                               [eval_id])
+        _, found = store.query("SELECT doc_id, record_type, match_key, outcome FROM eval_matches "
+                               "WHERE eval_id = ? AND outcome <> 'duplicate'", [eval_id])
         return {(d, k, m): o for d, k, m, o in found}
 
     before, after = outcomes(a), outcomes(b)
@@ -78,3 +81,10 @@ def compare(store: Store, a: str, b: str) -> dict[str, Any]:
         elif now in {"fn", "fp"} and was in {None, "tp", "optional"}:
             broken.append({"doc": key[0], "type": key[1], "record": key[2], "was": was, "now": now})
     return {"a": a, "b": b, "f1": deltas, "fixed": fixed, "broken": broken}
+
+
+def latest_agreement(store: Store, gold_dir: str) -> dict[str, float] | None:
+    """F1 per type of the newest stored annotator agreement on this gold folder: the ceiling."""
+    _, rows = store.query("SELECT summary FROM eval_runs WHERE provider = 'agreement' AND gold_dir = ? "
+                          "ORDER BY finished_at DESC LIMIT 1", [gold_dir])
+    return json.loads(rows[0][0])["f1"] if rows else None

@@ -12,7 +12,10 @@ from pathlib import Path
 
 from pydantic import ValidationError
 
-from evals.match import TYPES, Pred
+from evals.dataset import Sample
+from evals.match import TYPES, Pred, match_document
+from evals.score import DocScore
+from extract.ground import locate
 from schemas.gold import GoldError, GoldFile
 
 
@@ -52,3 +55,23 @@ def load_predictions(folder: Path) -> dict[str, GoldFile]:
     if not found:
         raise GoldError(f"{folder}: no *.json prediction files")
     return found
+
+
+def score_predictions(samples: list[Sample], predicted: dict[str, GoldFile]) -> list[DocScore]:
+    """Score each gold document against its prediction file; a document without one failed."""
+    docs = []
+    for sample in samples:
+        found = predicted.get(sample.id)
+        if found is None:
+            empty: dict[str, list[Pred]] = {k: [] for k in TYPES}
+            docs.append(DocScore(sample.id, "failed", match_document(empty, sample.gold),
+                                 match_document(empty, sample.gold, "lenient"), text=sample.text,
+                                 error="no prediction file with this document.id"))
+            continue
+        preds = as_predictions(found)
+        quotes = [q for items in preds.values() for p in items for q in p.record.evidence]
+        grounded = sum(locate(q, sample.text).grounded for q in quotes)
+        docs.append(DocScore(sample.id, "ok", match_document(preds, sample.gold),
+                             match_document(preds, sample.gold, "lenient"), quotes=len(quotes),
+                             grounded_quotes=grounded, text=sample.text))
+    return docs

@@ -3,19 +3,17 @@
 from __future__ import annotations
 
 import json
-from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from jinja2 import Environment, PackageLoader, select_autoescape
+from jinja2 import Environment, PackageLoader
 from rich.console import Console
 from rich.table import Table
 
 from evals.match import TYPES
 from evals.persist import match_key
 from evals.score import DocScore
-
-COLUMNS = [*TYPES, "micro"]
+from evals.summary import COLUMNS, EvalRun, Summary
 
 
 def _f(value: float | None, digits: int = 3) -> str:
@@ -36,33 +34,36 @@ def errors_of(docs: list[DocScore], limit: int = 40) -> list[dict[str, Any]]:
     return out[:limit]
 
 
-def terminal(console: Console, summary: dict[str, Any], docs: list[DocScore], meta: dict[str, Any]) -> None:
-    console.print(f"[bold]eval[/] {meta['gold_dir']} · {meta['provider']}:{meta['model']} · "
-                  f"prompt {meta['prompt_version']} · {summary['documents']} documents", highlight=False)
+def terminal(console: Console, run: EvalRun) -> None:
+    summary, meta, docs = run.summary, run.meta, run.docs
+    console.print(f"[bold]eval[/] {meta.gold_dir} · {meta.provider}:{meta.model} · "
+                  f"prompt {meta.prompt_version or '–'} · {summary.documents} documents", highlight=False)
     t = Table(title="F1 per record type", title_justify="left")
     t.add_column("mode")
     for c in COLUMNS:
         t.add_column(c, justify="right")
-    for mode in ("strict", "lenient"):
-        t.add_row(mode, *(_f(summary[mode][c]["f1"]) for c in COLUMNS))
-    t.add_row("P (strict)", *(_f(summary["strict"][c]["precision"]) for c in COLUMNS))
-    t.add_row("R (strict)", *(_f(summary["strict"][c]["recall"]) for c in COLUMNS))
+    for mode, scores in (("strict", summary.strict), ("lenient", summary.lenient)):
+        t.add_row(mode, *(_f(scores[c].f1) for c in COLUMNS))
+    t.add_row("P (strict)", *(_f(summary.strict[c].precision) for c in COLUMNS))
+    t.add_row("R (strict)", *(_f(summary.strict[c].recall) for c in COLUMNS))
+    if run.ceiling:
+        t.add_row("agreement", *(_f(run.ceiling.get(c)) for c in COLUMNS))
     console.print(t)
-    ci = summary.get("f1_ci95")
-    spread = summary.get("repeats_f1")
-    extra = f" ± {spread['sd']:.3f} over {spread['n']} runs" if spread else ""
-    console.print(f"micro F1 {_f(summary['f1']['micro'])}{extra}"
+    ci, spread = summary.f1_ci95, summary.repeats_f1
+    extra = f" ± {spread.sd:.3f} over {spread.n} runs" if spread else ""
+    console.print(f"micro F1 {_f(summary.f1['micro'])}{extra}"
                   + (f" (95 % bootstrap {ci[0]:.3f}–{ci[1]:.3f})" if ci else "")
-                  + f" · macro F1 {_f(summary['macro_f1'])} · grounding {_f(summary['grounding_rate'])}"
-                  + f" · schema-valid {_f(summary['schema_valid_rate'])} · Brier {_f(summary['brier'])}"
-                  + f" · ECE {_f(summary['ece'])} · {summary['seconds_per_doc']:.1f} s/doc"
-                  + f" · {summary['tokens_per_doc']:.0f} tokens/doc", highlight=False)
-    if summary["attributes"]:
+                  + f" · macro F1 {_f(summary.macro_f1)} · grounding {_f(summary.grounding_rate)}"
+                  + f" · schema-valid {_f(summary.schema_valid_rate)} · Brier {_f(summary.brier)}"
+                  + f" · ECE {_f(summary.ece)} · {summary.seconds_per_doc:.1f} s/doc"
+                  + f" · {summary.tokens_per_doc:.0f} tokens/doc", highlight=False)
+    _failed(console, summary)
+    if summary.attributes:
         a = Table(title="attribute accuracy on matched pairs", title_justify="left")
         for c in ("attribute", "accuracy", "n"):
             a.add_column(c)
-        for name, v in summary["attributes"].items():
-            a.add_row(name, _f(v["accuracy"]), str(v["n"]))
+        for name, v in summary.attributes.items():
+            a.add_row(name, _f(v.accuracy), str(v.n))
         console.print(a)
     worst = sorted(docs, key=lambda d: d.f1())[:5]
     w = Table(title="worst documents", title_justify="left")
@@ -81,20 +82,28 @@ def terminal(console: Console, summary: dict[str, Any], docs: list[DocScore], me
         console.print(e)
 
 
-def as_json(summary: dict[str, Any], docs: list[DocScore], meta: dict[str, Any]) -> dict[str, Any]:
-    return {**summary, "meta": {k: str(v) if isinstance(v, datetime) else v for k, v in meta.items()},
-            "per_document": [{"id": d.doc_id, "status": d.status, "f1": d.f1(), "seconds": d.seconds,
-                              "tokens": d.tokens, "error": d.error,
-                              **{k: v.prf() for k, v in d.counts().items()}} for d in docs]}
+def _failed(console: Console, summary: Summary) -> None:
+    """Failed documents, loud: a broken setup must not read as a bad model."""
+    if not summary.failed:
+        return
+    f = Table(title=f"[red]failed documents: {len(summary.failed)} of {summary.documents}[/] "
+                    "(their gold counts as missed; F1 0 each)", title_justify="left")
+    for c in ("document", "error"):
+        f.add_column(c, overflow="fold")
+    for x in summary.failed:
+        f.add_row(x.doc_id, (x.error or "")[:200])
+    console.print(f)
 
 
-def write_json(path: Path, summary: dict[str, Any], docs: list[DocScore], meta: dict[str, Any]) -> None:
-    path.write_text(json.dumps(as_json(summary, docs, meta), indent=1, default=str), encoding="utf-8")
+def write_json(path: Path, run: EvalRun) -> None:
+    path.write_text(json.dumps(run.to_json(), indent=1, default=str), encoding="utf-8")
 
 
-def write_html(path: Path, summary: dict[str, Any], docs: list[DocScore], meta: dict[str, Any]) -> None:
-    env = Environment(loader=PackageLoader("evals", "templates"), autoescape=select_autoescape())
+def write_html(path: Path, run: EvalRun) -> None:
+    # Always escape: select_autoescape() keys on the extension and said no to `report.html.j2`, so
+    # article text and model output (`<script>`, `<img onerror>`) reached the page raw.
+    env = Environment(loader=PackageLoader("evals", "templates"), autoescape=True)
     html = env.get_template("report.html.j2").render(
-        s=summary, meta=meta, docs=sorted(docs, key=lambda d: d.f1()), columns=COLUMNS, types=TYPES,
-        errors=errors_of(docs, limit=200), fmt=_f)
+        s=run.summary, meta=run.meta, ceiling=run.ceiling, docs=sorted(run.docs, key=lambda d: d.f1()),
+        columns=COLUMNS, types=TYPES, errors=errors_of(run.docs, limit=200), fmt=_f)
     path.write_text(html, encoding="utf-8")

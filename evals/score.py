@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 import numpy as np
@@ -21,20 +21,24 @@ class Counts:
     tp: int = 0
     fp: int = 0
     fn: int = 0
+    scored: int = 0  # documents that produced predictions (not failed)
 
     def add(self, other: Counts) -> None:
         self.tp, self.fp, self.fn = self.tp + other.tp, self.fp + other.fp, self.fn + other.fn
+        self.scored += other.scored
 
     def prf(self) -> dict[str, float]:
-        """Nothing to find and nothing claimed scores 1.0 (a clean negative document)."""
-        p = self.tp / (self.tp + self.fp) if self.tp + self.fp else (1.0 if self.fn == 0 else 0.0)
-        r = self.tp / (self.tp + self.fn) if self.tp + self.fn else (1.0 if self.fp == 0 else 0.0)
+        """Nothing to find and nothing claimed scores 1.0 (a clean negative), but only where some
+        document was scored: documents that all failed are no clean negative."""
+        empty = 1.0 if self.scored else 0.0
+        p = self.tp / (self.tp + self.fp) if self.tp + self.fp else (empty if self.fn == 0 else 0.0)
+        r = self.tp / (self.tp + self.fn) if self.tp + self.fn else (empty if self.fp == 0 else 0.0)
         f1 = 2 * p * r / (p + r) if p + r else 0.0
         return {"precision": p, "recall": r, "f1": f1, "tp": self.tp, "fp": self.fp, "fn": self.fn}
 
 
 def counts_of(result: TypeResult) -> Counts:
-    return Counts(result.count("tp"), result.count("fp"), result.count("fn"))
+    return Counts(result.count("tp"), result.count("fp"), result.count("fn"), scored=1)
 
 
 # --- attributes ---------------------------------------------------------------------------------
@@ -103,9 +107,10 @@ def attribute_hits(results: dict[str, TypeResult]) -> dict[str, list[bool]]:
 
 # --- calibration ----------------------------------------------------------------------------------
 def calibration_pairs(results: dict[str, TypeResult]) -> list[tuple[float, int]]:
-    """(confidence, correct) for every scored prediction; optional matches are left out."""
+    """(confidence, correct) for every scored prediction that states a confidence; optional
+    matches and duplicates are left out."""
     return [(p.pred.confidence, int(p.outcome == "tp")) for r in results.values() for p in r.pairs
-            if p.pred is not None and p.outcome in {"tp", "fp"}]
+            if p.pred is not None and p.pred.confidence is not None and p.outcome in {"tp", "fp"}]
 
 
 def brier(pairs: list[tuple[float, int]]) -> float | None:
@@ -141,12 +146,18 @@ class DocScore:
     seconds: float = 0.0
     tokens: int = 0
     error: str | None = None
+    text: str = ""  # the document, for the report's side-by-side section
 
     def counts(self, lenient: bool = False) -> dict[str, Counts]:
         source = self.lenient if lenient else self.results
-        return {k: counts_of(source[k]) if k in source else Counts() for k in TYPES}
+        scored = int(self.status != "failed")
+        return {k: replace(counts_of(source[k]), scored=scored) if k in source else Counts(scored=scored)
+                for k in TYPES}
 
     def f1(self) -> float:
+        """Micro F1 over the document's types; 0 for a failed document, never a clean negative's 1.0."""
+        if self.status == "failed":
+            return 0.0
         total = Counts()
         for c in self.counts().values():
             total.add(c)
@@ -172,33 +183,3 @@ def bootstrap_f1(docs: list[DocScore], samples: int = 1000, seed: int = 0) -> tu
     values = [micro([docs[i] for i in rng.integers(0, len(docs), len(docs))])["micro"]["f1"]
               for _ in range(samples)]
     return float(np.percentile(values, 2.5)), float(np.percentile(values, 97.5))
-
-
-def summarise(docs: list[DocScore]) -> dict[str, Any]:
-    strict, lenient = micro(docs), micro(docs, lenient=True)
-    all_results = [d.results for d in docs if d.results]
-    pairs = [p for r in all_results for p in calibration_pairs(r)]
-    hits: dict[str, list[bool]] = defaultdict(list)
-    for r in all_results:
-        for name, values in attribute_hits(r).items():
-            hits[name] += values
-    quotes = sum(d.quotes for d in docs)
-    ok = [d for d in docs if d.status != "failed"]
-    return {
-        "documents": len(docs),
-        "f1": {k: v["f1"] for k, v in strict.items()},
-        "strict": strict,
-        "lenient": lenient,
-        "f1_lenient": {k: v["f1"] for k, v in lenient.items()},
-        "macro_f1": float(np.mean([d.f1() for d in docs])) if docs else 0.0,
-        "attributes": {k: {"accuracy": sum(v) / len(v), "n": len(v)} for k, v in sorted(hits.items())},
-        "grounding_rate": sum(d.grounded_quotes for d in docs) / quotes if quotes else None,
-        "schema_valid_rate": len(ok) / len(docs) if docs else None,
-        "brier": brier(pairs),
-        "ece": ece(pairs),
-        "reliability": reliability(pairs),
-        "calibration_n": len(pairs),
-        "seconds_per_doc": float(np.mean([d.seconds for d in docs])) if docs else 0.0,
-        "tokens_per_doc": float(np.mean([d.tokens for d in docs])) if docs else 0.0,
-        "f1_ci95": bootstrap_f1(docs),
-    }

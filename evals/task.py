@@ -61,11 +61,13 @@ def evaluate(samples: list[Sample], provider: Provider, store: Store, options: O
             stats = run_stats(store, result.run_id) if result.run_id else {}
             empty = {k: [] for k in TYPES}
             score = DocScore(sample.id, "failed", match_document(empty, sample.gold),
-                             match_document(empty, sample.gold, "lenient"), error=result.error, **stats)
+                             match_document(empty, sample.gold, "lenient"), error=result.error, text=sample.text,
+                             **stats)
         else:
             preds = stored_predictions(store, result.run_id)
             score = DocScore(sample.id, result.status, match_document(preds, sample.gold),
-                             match_document(preds, sample.gold, "lenient"), **run_stats(store, result.run_id))
+                             match_document(preds, sample.gold, "lenient"), text=sample.text,
+                             **run_stats(store, result.run_id))
         scores.append(score)
         if on_done:
             on_done(score)

@@ -216,3 +216,12 @@ def test_a_false_claim_repeated_counts_once_and_a_repeat_of_a_match_is_a_duplica
     result = match_document(p, g)
     assert counts(result, "transfers") == (1, 1, 0, 0)
     assert result["transfers"].count("duplicate") == 2
+
+
+def test_the_same_claim_twice_is_one_prediction_even_where_two_generic_gold_records_fit():
+    g = gold(actors=[US, UA], transfers=[transfer("United States", "Ukraine", "ballistic missile parts"),
+                                         transfer("United States", "Ukraine", "cruise missile parts")])
+    twice = [transfer("United States", "Ukraine", "rockets", confidence=c) for c in (0.3, 0.7)]
+    result = match_document(preds(actors=ACTORS[:2], transfers=twice), g)
+    assert counts(result, "transfers") == (1, 0, 1, 0) and result["transfers"].count("duplicate") == 1
+    assert [x.pred.confidence for x in result["transfers"].pairs if x.outcome == "tp"] == [0.7]
