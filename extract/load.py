@@ -7,6 +7,7 @@ the model and cannot become facts.
 
 from __future__ import annotations
 
+import codecs
 import hashlib
 import re
 import unicodedata
@@ -43,7 +44,33 @@ class Document:
         return strip_boilerplate(self.text)
 
 
+_BOMS = ((codecs.BOM_UTF32_LE, "utf-32"), (codecs.BOM_UTF32_BE, "utf-32"),
+         (codecs.BOM_UTF16_LE, "utf-16"), (codecs.BOM_UTF16_BE, "utf-16"))
+
+
+def _utf16(data: bytes) -> str | None:
+    """UTF-16 text (Windows 'Unicode' exports): with a BOM, or without one when every other byte
+    of the head is NUL (ASCII-range text). Such files were rejected as binary."""
+    for bom, codec in _BOMS:
+        if data.startswith(bom):
+            try:
+                return data.decode(codec)
+            except UnicodeDecodeError:
+                return None
+    head = data[:8192] if len(data) % 2 == 0 else b""
+    for codec, zeros in (("utf-16-le", head[1::2]), ("utf-16-be", head[0::2])):
+        if zeros and zeros.count(0) >= 0.9 * len(zeros):
+            try:
+                return data.decode(codec)
+            except UnicodeDecodeError:
+                return None
+    return None
+
+
 def _decode(data: bytes, path: Path) -> str:
+    wide = _utf16(data)
+    if wide is not None:
+        return wide
     if b"\x00" in data[:8192]:
         raise LoadError(f"{path}: looks binary (NUL bytes); give a .txt, .md or .html file")
     try:

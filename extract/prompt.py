@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 
 from extract.load import Document
 
@@ -78,9 +79,19 @@ TASKS = {
 }
 
 
+# `<article>`, `</article>`, `< / ARTICLE >`: any tag that could open or close the data block.
+_DELIMITER = re.compile(r"<(\s*/?\s*article\b[^>]*)>", re.IGNORECASE)
+
+
+def neutralise(text: str) -> str:
+    """Article text that cannot end (or restart) the <article> block: `</article>` in the text
+    becomes `‹/article›`, so everything the article says stays inside the data block."""
+    return _DELIMITER.sub(lambda m: f"\u2039{m.group(1)}\u203a", text)
+
+
 def user_message(doc: Document, text: str, task: str) -> str:
     meta = f"Publication date: {doc.published or 'unknown'}. Language: {doc.language or 'unknown'}."
-    return f"{meta}\n<article>\n{text}\n</article>\n\n{task}"
+    return f"{meta}\n<article>\n{neutralise(text)}\n</article>\n\n{task}"
 
 
 def example_turns(task: str) -> list[dict[str, str]]:

@@ -8,6 +8,7 @@ every URL that is shown or stored goes through `safe_url()`.
 
 from __future__ import annotations
 
+import logging
 import os
 import re
 from collections.abc import Iterable
@@ -73,3 +74,30 @@ def _url_sub(url: str) -> str:
     while url and url[-1] in ".,;:)]}":  # sentence punctuation after a URL is not part of it
         trail, url = url[-1] + trail, url[:-1]
     return safe_url(url) + trail
+
+
+class RedactingFilter(logging.Filter):
+    """Masks secrets in every record a handler emits, whichever library logged it (httpx and the
+    openai client log request URLs and headers at INFO and DEBUG)."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        try:
+            message = record.getMessage()
+        except (TypeError, ValueError):
+            return True
+        clean = redact(message)
+        if clean != message:
+            record.msg, record.args = clean, ()
+        if record.exc_info and not record.exc_text:
+            record.exc_text = redact(logging.Formatter().formatException(record.exc_info))
+        return True
+
+
+_FILTER = RedactingFilter()
+
+
+def install_log_redaction(logger: logging.Logger | None = None) -> None:
+    """Add the filter to every handler of `logger` (default: the root logger)."""
+    for handler in (logger or logging.getLogger()).handlers:
+        if _FILTER not in handler.filters:
+            handler.addFilter(_FILTER)

@@ -1,15 +1,23 @@
 """DuckDB store: versioned migrations, one transaction per document, idempotent runs.
 
-A run is identified by (document, provider, model, prompt hash, schema version): extracting the
-same document again with the same setup finds the run and writes nothing; another model makes
-another run. Every record row carries its run_id, so model, prompt and schema version are one
-join away. API keys are never passed in here.
+A run is identified by (document, provider, model, server address or fixtures folder, prompt hash,
+schema version): extracting the same document again with the same setup finds the run and writes
+nothing; another model or another server makes another run. Every record row carries its run_id,
+so model, prompt and schema version are one join away. API keys are never passed in here, and
+what is stored (run params, error messages) goes through extract.redact first.
+
+Failure rules: a failed redo never replaces a stored good result of the same run; a write that
+cannot happen (disk full, a reader holding the file past `lock_wait_s`) keeps the answer in
+`<db>.pending/` (extract.spool), names the document, and the next writer stores it.
 """
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
+import logging
+import os
 import time
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -19,13 +27,27 @@ from typing import Any
 
 import duckdb
 
+from extract import spool
 from extract.load import Document
+from extract.redact import redact, safe_url
 
 DEFAULT_DB = Path("sitrep.duckdb")
+log = logging.getLogger("sitrep.store")
+GOOD = ("ok", "partial")
+# No extension is ever downloaded or loaded behind the user's back (a SQLite file given as --db
+# made DuckDB fetch one).
+NO_AUTOLOAD = {"autoinstall_known_extensions": False, "autoload_known_extensions": False}
+# `sitrep sql` and every read-only open: this database only, no other file, no network, no SET.
+SANDBOX = {**NO_AUTOLOAD, "enable_external_access": False, "lock_configuration": True}
+_SQLITE_MAGIC = b"SQLite format 3\x00"
 
 
 class StoreError(RuntimeError):
     """The database cannot be opened or written; the message says why."""
+
+
+class NotStored(StoreError):
+    """One document's result could not be written; the answer is kept for the next run (see spool)."""
 
 
 @dataclass
@@ -41,11 +63,13 @@ class RunInfo:
     repeat: int = 0  # eval repeats (`--runs N`) are separate runs of the same setup
     variant: str = ""  # pipeline options that change the output (e.g. "noreask")
     input_sha: str = ""  # the cleaned text the model reads: better boilerplate removal is a new run
+    backend: str = ""  # server address or fixtures folder (never credentials): another server, another run
 
     @property
     def run_id(self) -> str:
         parts = [self.doc_id, self.input_sha, self.provider, self.model, self.prompt_hash, str(self.schema_version)]
         extra = ([f"repeat={self.repeat}"] if self.repeat else []) + ([self.variant] if self.variant else [])
+        extra += [f"backend={safe_url(self.backend)}"] if self.backend else []
         key = "|".join(parts + extra)
         return hashlib.sha256(key.encode()).hexdigest()[:16]
 
@@ -56,14 +80,22 @@ def migrations() -> list[tuple[int, str, str]]:
 
 
 class Store:
-    def __init__(self, path: Path | str = DEFAULT_DB, read_only: bool = False) -> None:
+    """`read_only` (and `sandbox`) connections run DuckDB with SANDBOX: no files, no network.
+    `lock_wait_s`: how long a write waits for another process holding the file (SITREP_LOCK_WAIT)."""
+
+    def __init__(self, path: Path | str = DEFAULT_DB, read_only: bool = False, sandbox: bool = False) -> None:
         self.path = Path(path)
         self.read_only = read_only
+        self.config = SANDBOX if read_only or sandbox else NO_AUTOLOAD
+        self.lock_wait_s = _lock_wait()
         if read_only and not self.path.exists():
             raise StoreError(f"{self.path}: no such database; run `sitrep extract` first")
+        _not_sqlite(self.path)
         self._con: duckdb.DuckDBPyConnection | None = None
         if not read_only:
             self.migrate()
+            if not sandbox:
+                self.store_pending()
 
     @property
     def con(self) -> duckdb.DuckDBPyConnection:
@@ -73,22 +105,25 @@ class Store:
             self._con = self._connect()
         return self._con
 
-    def _connect(self, tries: int = 40) -> duckdb.DuckDBPyConnection:
-        for attempt in range(tries):
+    def _connect(self) -> duckdb.DuckDBPyConnection:
+        """Another process holding the file is waited for, with backoff, up to `lock_wait_s`."""
+        deadline, pause = time.monotonic() + self.lock_wait_s, 0.05
+        while True:
             try:
-                return duckdb.connect(str(self.path), read_only=self.read_only)
-            except duckdb.IOException as exc:  # another process holds the file: wait for it
-                if "lock" not in str(exc).lower() or attempt == tries - 1:
-                    raise StoreError(f"{self.path}: cannot open database: {exc}") from exc
-                time.sleep(0.25)
+                return duckdb.connect(str(self.path), read_only=self.read_only, config=dict(self.config))
+            except duckdb.IOException as exc:
+                if "lock" not in str(exc).lower() or time.monotonic() + pause > deadline:
+                    raise StoreError(f"{self.path}: cannot open database: {_one_line(exc)}") from exc
+                time.sleep(pause)
+                pause = min(pause * 2, 1.0)
             except duckdb.Error as exc:
-                raise StoreError(f"{self.path}: cannot open database: {exc}") from exc
-        raise AssertionError("unreachable")
+                raise StoreError(f"{self.path}: cannot open database: {_one_line(exc)}") from exc
 
     def release(self) -> None:
         """Close the file until the next query (nothing is pending between documents)."""
         if self._con is not None:
-            self._con.close()
+            with contextlib.suppress(duckdb.Error):  # an invalidated connection may refuse to close
+                self._con.close()
             self._con = None
 
     def close(self) -> None:
@@ -108,6 +143,11 @@ class Store:
         if not exists:
             return 0
         return self.con.execute("SELECT coalesce(max(version), 0) FROM schema_version").fetchone()[0]
+
+    def has_table(self, name: str) -> bool:
+        """For read-only opens of a database written by an older sitrep (not migrated yet)."""
+        return bool(self.con.execute("SELECT count(*) FROM information_schema.tables WHERE table_name = ?",
+                                     [name]).fetchone()[0])
 
     def migrate(self) -> list[str]:
         """Apply pending migrations in order, each in its own transaction."""
@@ -130,8 +170,30 @@ class Store:
         return _Tx(self.con)
 
     def run_status(self, run_id: str) -> str | None:
-        row = self.con.execute("SELECT status FROM runs WHERE run_id = ?", [run_id]).fetchone()
+        """None also when the file stays locked: the answer is then made, and kept if it cannot be stored."""
+        try:
+            con = self.con
+        except StoreError as exc:
+            log.warning("cannot check for a stored run: %s", exc)
+            return None
+        row = con.execute("SELECT status FROM runs WHERE run_id = ?", [run_id]).fetchone()
         return row[0] if row else None
+
+    def store_pending(self) -> int:
+        """Write the answers an earlier run could not store; returns how many were stored."""
+        stored = 0
+        for path in spool.pending(self.path):
+            try:
+                self._write_run(**spool.load(path))
+            except (duckdb.Error, StoreError, OSError, ValueError, TypeError, KeyError) as exc:
+                log.warning("kept answer %s is still not stored: %s", path, _one_line(exc))
+                self.release()
+                continue
+            spool.done(path)
+            stored += 1
+        if stored:
+            log.warning("stored %d answer(s) kept from an earlier run that could not write them", stored)
+        return stored
 
     def add_document(self, doc: Document) -> None:
         self.con.execute(
@@ -142,16 +204,35 @@ class Store:
 
     def write_run(self, doc: Document, run: RunInfo, usage: Any, rows: dict[str, list[dict]] | None,
                   status: str = "ok", error: str | None = None) -> str:
-        """Document, run and all its rows in one transaction; replaces an earlier try of the same run."""
+        """Document, run and all its rows in one transaction; replaces an earlier try of the same run,
+        except that a failure never replaces a good result. When the write cannot happen, the answer
+        is kept (extract.spool) and NotStored names the document."""
+        error = redact(error) if error else error
+        try:
+            return self._write_run(doc, run, usage, rows, status, error)
+        except (duckdb.Error, StoreError) as exc:
+            self.release()  # after a failed commit DuckDB may have invalidated the connection
+            kept = spool.keep(self.path, doc, run, usage, rows, status, error)
+            where = f"the answer is kept in {kept} and the next `sitrep extract` stores it" if kept else \
+                "the answer could not be kept either"
+            raise NotStored(f"{doc.source}: not stored ({_one_line(exc, 200)}); {where}") from exc
+
+    def _write_run(self, doc: Document, run: RunInfo, usage: Any, rows: dict[str, list[dict]] | None,
+                   status: str, error: str | None) -> str:
         run_id = run.run_id
+        params = json.loads(redact(json.dumps(run.params)))
         with self.transaction():
+            if status not in GOOD and self.run_status(run_id) in GOOD:
+                log.warning("%s: this try failed; the stored result of run %s is kept", doc.source, run_id)
+                return run_id
             self.add_document(doc)
+            self.con.execute("DELETE FROM load_errors WHERE source = ?", [doc.source])
             for table in ("evidence", "actors", "transfers", "meetings", "deployments", "runs"):
                 self.con.execute(f"DELETE FROM {table} WHERE run_id = ?", [run_id])
             self.con.execute(
                 "INSERT INTO runs VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 [run_id, run.doc_id, run.provider, run.model, run.prompt_version, run.prompt_hash,
-                 run.schema_version, json.dumps(run.params), run.started_at, datetime.now(),
+                 run.schema_version, json.dumps(params), run.started_at, datetime.now(),
                  usage.calls, usage.prompt_tokens, usage.completion_tokens, round(usage.seconds, 3),
                  status, error],
             )
@@ -159,6 +240,16 @@ class Store:
                 for item in items:
                     self._insert(table, {"run_id": run_id, "doc_id": run.doc_id, **item})
         return run_id
+
+    def write_load_error(self, source: str, error: str) -> None:
+        """A file that never became a document, so that `sitrep runs` lists it (newest try per file)."""
+        try:
+            with self.transaction():
+                self.con.execute("DELETE FROM load_errors WHERE source = ?", [source])
+                self.con.execute("INSERT INTO load_errors VALUES (?, ?, ?)", [source, redact(error), datetime.now()])
+        except (duckdb.Error, StoreError) as exc:
+            self.release()
+            log.warning("%s: the load error could not be recorded: %s", source, _one_line(exc))
 
     def _insert(self, table: str, row: dict[str, Any]) -> None:
         cols = ", ".join(row)
@@ -182,4 +273,30 @@ class _Tx:
         self.con.execute("BEGIN TRANSACTION")
 
     def __exit__(self, exc_type: object, *rest: object) -> None:
-        self.con.execute("ROLLBACK" if exc_type else "COMMIT")
+        if not exc_type:
+            self.con.execute("COMMIT")
+            return
+        with contextlib.suppress(duckdb.Error):  # a failed COMMIT has already ended the transaction
+            self.con.execute("ROLLBACK")
+
+
+def _lock_wait() -> float:
+    try:
+        return max(0.0, float(os.environ.get("SITREP_LOCK_WAIT", "60")))
+    except ValueError:
+        return 60.0
+
+
+def _not_sqlite(path: Path) -> None:
+    try:
+        with path.open("rb") as f:
+            head = f.read(len(_SQLITE_MAGIC))
+    except OSError:
+        return
+    if head == _SQLITE_MAGIC:
+        raise StoreError(f"{path}: this is a SQLite database, not a DuckDB one; give another --db")
+
+
+def _one_line(exc: BaseException, limit: int = 300) -> str:
+    text = " ".join(str(exc).split())
+    return redact(text if len(text) <= limit else text[:limit] + " …")
