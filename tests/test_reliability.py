@@ -4,11 +4,13 @@ tests/test_faults.py."""
 
 from __future__ import annotations
 
+import inspect
 import json
 import subprocess
 import sys
 import tomllib
 from pathlib import Path
+from types import SimpleNamespace
 
 import duckdb
 import pytest
@@ -290,3 +292,20 @@ def test_kept_answers_are_plain_json(db):
     again = spool.load(path)
     assert again["run"].run_id == run.run_id and again["doc"] == doc and again["usage"].calls == 2
     assert json.loads(path.read_text())["rows"] == rows
+
+
+# --- item 2: the HTML report escapes --------------------------------------------------------------
+def test_the_html_report_escapes_article_and_model_text(tmp_path, monkeypatch):
+    from jinja2 import DictLoader
+
+    from evals import report
+
+    template = "<p>{{ meta.model }}</p>{% for e in errors %}{{ e.evidence }}{% endfor %}"
+    monkeypatch.setattr(report, "PackageLoader", lambda *a: DictLoader({"report.html.j2": template}))
+    meta = {"model": "<script>alert(1)</script><img src=x onerror=alert(2)>"}
+    if len(inspect.signature(report.write_html).parameters) == 2:  # write_html(path, run)
+        report.write_html(tmp_path / "r.html", SimpleNamespace(summary={}, meta=meta, ceiling=None, docs=[]))
+    else:  # write_html(path, summary, docs, meta)
+        report.write_html(tmp_path / "r.html", {}, [], meta)
+    html = (tmp_path / "r.html").read_text()
+    assert "<script>" not in html and "<img" not in html and "&lt;script&gt;" in html
