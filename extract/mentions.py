@@ -314,3 +314,26 @@ def _person_key(name: str, people: dict[str, Candidate]) -> str:
         if k == known or k.endswith(" " + known) or known.endswith(" " + k):
             return known
     return k
+
+
+def find_demonyms(text: str) -> list[Candidate]:
+    """States named only by an adjective ("secretarul american", "North Korean troops"): candidates
+    for a role, with the adjective's offsets; they become actors only when an event uses them."""
+    table = lexicon.demonyms()
+    found: dict[str, Candidate] = {}
+    tokens = _tokens(text)
+    i = 0
+    while i < len(tokens):
+        for n in (2, 1):
+            start, end = tokens[i][0], tokens[min(i + n, len(tokens)) - 1][1]
+            word = text[start:end]
+            if len(word) < 3 or (word.isupper() and len(word) <= CASE_SENSITIVE_MAX):
+                continue
+            entry = table.get(lexicon.key(word))
+            if entry is not None:
+                cand = found.setdefault(entry.name, Candidate(entry.name, entry.kind, entry.country))
+                cand.mentions.append(Mention(start, end, word))
+                i += n - 1
+                break
+        i += 1
+    return sorted(found.values(), key=lambda c: c.first)

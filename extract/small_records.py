@@ -1,0 +1,140 @@
+"""Records of the small-model strategy, built from its constrained answers without a model.
+
+Evidence is the sentence the model pointed at (a substring of the text), actor evidence the sentence
+of the first mention: grounded by construction. Weapon names and categories come from the lexicon
+when it knows the name; roles that do not fit the fact are fixed or dropped (extract/roles.py).
+The confidence is a raw score from the record's features; extract/calibrate.py maps it to a
+probability when the record is stored.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from extract import calibrate, lexicon, roles, windows
+from extract.mentions import Candidate
+from schemas.fields import Location, Range
+from schemas.records import MAX_ALIASES, Actor, Deployment, Extraction, Meeting, Transfer, Weapon, name_key
+
+
+def _quote(text: str, sentence: windows.Sentence) -> str:
+    return text[sentence.start:sentence.end][:300].strip()
+
+
+def _spans_in(cand: Candidate | None, sentence: windows.Sentence) -> list[tuple[int, int]]:
+    """Mentions of a candidate inside a sentence, relative to the sentence start."""
+    if cand is None:
+        return []
+    return [(m.start - sentence.start, m.end - sentence.start) for m in cand.mentions
+            if sentence.start <= m.start < sentence.end]
+
+
+def _near(cand: Candidate | None, sents: list[windows.Sentence], index: int) -> bool:
+    """Mentioned in the sentence or a neighbour."""
+    if cand is None:
+        return False
+    lo, hi = sents[max(0, index - 1)].start, sents[min(len(sents) - 1, index + 1)].end
+    return any(lo <= m.start < hi for m in cand.mentions)
+
+
+def _transfers(items: list[Any], names: Any, sents: list, text: str, notes: list[str], lexicon_on: bool,
+               roles_on: bool) -> list[Transfer]:
+    out: dict[tuple, Transfer] = {}
+    for item in items:
+        sentence = sents[item.sentence]
+        supplier, recipient = item.supplier, item.recipient
+        if supplier == recipient:
+            continue
+        weapon_name, category = item.weapon.strip(), item.category
+        if roles_on and (roles.is_people(weapon_name) or names.get(weapon_name) is not None):
+            notes.append(f"dropped transfer of {weapon_name!r}: people or a party, not a weapon")
+            continue
+        if roles_on and roles.attacked(sentence.text, _spans_in(names.get(recipient), sentence)):
+            notes.append(f"dropped transfer of {weapon_name!r} to {recipient}: used against it, not given to it")
+            continue
+        if roles_on and roles.direction(sentence.text, _spans_in(names.get(supplier), sentence),
+                                        _spans_in(names.get(recipient), sentence)):
+            supplier, recipient = recipient, supplier
+        entry = lexicon.weapon(weapon_name) if lexicon_on else None
+        if entry is not None:
+            weapon_name, category = entry.name, entry.category
+        try:
+            weapon = Weapon(name=weapon_name, category=category)
+        except ValueError:
+            continue
+        features = {"lexicon": entry is not None, "supplier_near": _near(names.get(supplier), sents, item.sentence),
+                    "recipient_near": _near(names.get(recipient), sents, item.sentence),
+                    "weapon_in_sentence": lexicon.key(item.weapon) in lexicon.key(sentence.text)}
+        key = (supplier, recipient, lexicon.key(weapon.name))
+        if key in out:
+            continue
+        out[key] = Transfer(
+            evidence=[_quote(text, sentence)], supplier=supplier, recipient=recipient, weapon=weapon,
+            quantity=Range(min=item.quantity, max=item.quantity) if item.quantity and item.quantity > 0 else None,
+            status=item.status, certainty=item.certainty, confidence=calibrate.raw_score("transfers", features))
+    return list(out.values())
+
+
+def _meetings(items: list[Any], names: Any, sents: list, text: str) -> list[Meeting]:
+    out: dict[frozenset, Meeting] = {}
+    for item in items:
+        people = list(dict.fromkeys(item.participants))
+        if len(people) < 2:
+            continue
+        sentence = sents[item.sentence]
+        features = {"all_near": all(_near(names.get(p), sents, item.sentence) for p in people),
+                    "persons": all((names.get(p) or Candidate(p, "other", None)).kind == "person" for p in people)}
+        key = frozenset(people)
+        if key in out:
+            continue
+        out[key] = Meeting(evidence=[_quote(text, sentence)], participants=people,
+                           location=Location(place=item.place or None), format=item.format,
+                           certainty=item.certainty, confidence=calibrate.raw_score("meetings", features))
+    return list(out.values())
+
+
+def _deployments(items: list[Any], names: Any, sents: list, text: str) -> list[Deployment]:
+    out: dict[tuple, Deployment] = {}
+    for item in items:
+        if item.sender == item.host or (item.sender, item.host) in out:
+            continue
+        sentence = sents[item.sentence]
+        features = {"sender_near": _near(names.get(item.sender), sents, item.sentence),
+                    "host_near": _near(names.get(item.host), sents, item.sentence)}
+        out[(item.sender, item.host)] = Deployment(
+            evidence=[_quote(text, sentence)], sender=item.sender, host=item.host,
+            forces=item.forces.strip() or "forces",
+            size=Range(min=item.size, max=item.size) if item.size and item.size > 0 else None,
+            certainty=item.certainty, confidence=calibrate.raw_score("deployments", features))
+    return list(out.values())
+
+
+def _actor(cand: Candidate, sents: list, text: str, used: bool) -> Actor:
+    first = min(cand.mentions, key=lambda m: m.start)
+    sentence = next((s for s in sents if s.start <= first.start < s.end), None)
+    quote = _quote(text, sentence) if sentence else first.surface
+    if first.surface not in quote:
+        quote = first.surface
+    return Actor(evidence=[quote], name=cand.name, kind=cand.kind, country=cand.country,
+                 aliases=cand.aliases[:MAX_ALIASES], role=cand.role,
+                 confidence=calibrate.raw_score("actors", {"used": used, "mentions": len(cand.mentions) > 1,
+                                                           "person": cand.kind == "person"}))
+
+
+def build(answers: dict[str, list[Any]], names: Any, sents: list, text: str, notes: list[str], lexicon_on: bool,
+          roles_on: bool) -> Extraction:
+    transfers = _transfers(answers["transfers"], names, sents, text, notes, lexicon_on, roles_on)
+    meetings = _meetings(answers["meetings"], names, sents, text)
+    deployments = _deployments(answers["deployments"], names, sents, text)
+    used = {n for t in transfers for n in (t.supplier, t.recipient)} | {
+        n for m in meetings for n in m.participants} | {n for d in deployments for n in (d.sender, d.host)}
+    direct = {c.name for c in names.all if any(not _demonym_only(c, m) for m in c.mentions)}
+    actors = [_actor(c, sents, text, c.name in used) for c in names.all if c.name in used or c.name in direct]
+    seen: set[str] = set()
+    unique = [a for a in actors if not (name_key(a.name) in seen or seen.add(name_key(a.name)))]
+    return Extraction.model_construct(actors=unique, transfers=transfers, meetings=meetings, deployments=deployments)
+
+
+def _demonym_only(cand: Candidate, mention: Any) -> bool:
+    """A mention that is only an adjective of nationality ("american"): not enough to list the actor."""
+    return lexicon.key(mention.surface) in lexicon.demonyms() and lexicon.actor(mention.surface) is None
