@@ -4,7 +4,6 @@ tests/test_faults.py."""
 
 from __future__ import annotations
 
-import inspect
 import json
 import subprocess
 import sys
@@ -303,9 +302,6 @@ def test_the_html_report_escapes_article_and_model_text(tmp_path, monkeypatch):
     template = "<p>{{ meta.model }}</p>{% for e in errors %}{{ e.evidence }}{% endfor %}"
     monkeypatch.setattr(report, "PackageLoader", lambda *a: DictLoader({"report.html.j2": template}))
     meta = {"model": "<script>alert(1)</script><img src=x onerror=alert(2)>"}
-    if len(inspect.signature(report.write_html).parameters) == 2:  # write_html(path, run)
-        report.write_html(tmp_path / "r.html", SimpleNamespace(summary={}, meta=meta, ceiling=None, docs=[]))
-    else:  # write_html(path, summary, docs, meta)
-        report.write_html(tmp_path / "r.html", {}, [], meta)
+    report.write_html(tmp_path / "r.html", SimpleNamespace(summary={}, meta=meta, ceiling=None, docs=[]))
     html = (tmp_path / "r.html").read_text()
     assert "<script>" not in html and "<img" not in html and "&lt;script&gt;" in html
