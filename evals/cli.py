@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 from typing import Annotated
 
 import typer
 
 from evals import persist, report
+from evals.agreement import agreement
 from evals.dataset import load_dataset
 from evals.run import run_eval
 from evals.score import DocScore
@@ -116,3 +118,28 @@ def compare(a: str, b: str, db: DbOpt = DEFAULT_DB) -> None:
                             [(x["doc"], x["type"], x["record"], x["was"] or "", x["now"] or "") for x in items]))
     if not diff["f1"]:
         err.print("no comparable scores")
+
+
+@app.command("agreement")
+def agreement_command(
+    dir_a: Annotated[Path, typer.Argument(help="reference gold folder (A)")],
+    dir_b: Annotated[Path, typer.Argument(help="second annotator's gold folder (B), scored against A")],
+    db: DbOpt = DEFAULT_DB,
+    json_out: Annotated[Path | None, typer.Option("--json", help="write machine-readable scores")] = None,
+    report_html: Annotated[Path | None, typer.Option("--report", help="write a self-contained HTML report")] = None,
+) -> None:
+    """Inter-annotator agreement on the documents both folders share: F1 of B against A (same keys as
+    `sitrep eval --json`), the reverse, Cohen's kappa on certainty and status, records each side lacks.
+    Stored as an eval run, so `sitrep eval --gold A` prints it beside the model's F1."""
+    try:
+        result = agreement(dir_a, dir_b)
+        with Store(db) as store:
+            result.meta.eval_id = persist.save_eval(store, result.meta, result.forward.summary, result.forward.docs)
+    except (GoldError, ValueError, *USER_ERRORS) as exc:
+        fail(str(exc))
+    report.agreement_terminal(console, result)
+    if json_out:
+        json_out.write_text(json.dumps(result.to_json(), indent=1, default=str), encoding="utf-8")
+    if report_html:
+        report.write_html(report_html, result.forward, agreement=result)
+    console.print(f"agreement {result.meta.eval_id} stored in {db}")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from jinja2 import Environment, PackageLoader
 from rich.console import Console
@@ -14,6 +14,9 @@ from evals.match import TYPES
 from evals.persist import match_key
 from evals.score import DocScore
 from evals.summary import COLUMNS, EvalRun, Summary
+
+if TYPE_CHECKING:
+    from evals.agreement import Agreement
 
 
 def _f(value: float | None, digits: int = 3) -> str:
@@ -95,15 +98,50 @@ def _failed(console: Console, summary: Summary) -> None:
     console.print(f)
 
 
+def agreement_terminal(console: Console, result: Agreement) -> None:
+    meta, forward, reverse = result.meta, result.forward.summary, result.reverse
+    console.print(f"[bold]agreement[/] A {meta.gold_dir} · B {meta.model} · {forward.documents} shared documents",
+                  highlight=False)
+    t = Table(title="F1 per record type", title_justify="left")
+    t.add_column("")
+    for c in COLUMNS:
+        t.add_column(c, justify="right")
+    for label, scores in (("B vs A strict", forward.strict), ("B vs A lenient", forward.lenient),
+                          ("A vs B strict (reverse)", reverse.strict)):
+        t.add_row(label, *(_f(scores[c].f1) for c in COLUMNS))
+    console.print(t)
+    console.print(f"micro F1 {_f(forward.f1['micro'])} · macro F1 {_f(forward.macro_f1)} · "
+                  + " · ".join(f"kappa {k} {_f(v)} ({result.kappa_n[k]} pairs)" for k, v in result.kappa.items()),
+                  highlight=False)
+    if not result.only_in_a + result.only_in_b:
+        console.print("records one side lacks: none")
+        _unshared(console, result)
+        return
+    lacking = Table(title=f"records one side lacks ({len(result.only_in_a)} only in A, "
+                          f"{len(result.only_in_b)} only in B)", title_justify="left")
+    for c in ("side", "doc", "type", "record"):
+        lacking.add_column(c, overflow="fold")
+    for x in (result.only_in_a + result.only_in_b)[:60]:
+        lacking.add_row(x["side"], x["doc"], x["type"], x["record"])
+    console.print(lacking)
+    _unshared(console, result)
+
+
+def _unshared(console: Console, result: Agreement) -> None:
+    for side, ids in result.unshared.items():
+        if ids:
+            console.print(f"only in {side.upper()} (not scored): {', '.join(ids)}", highlight=False)
+
+
 def write_json(path: Path, run: EvalRun) -> None:
     path.write_text(json.dumps(run.to_json(), indent=1, default=str), encoding="utf-8")
 
 
-def write_html(path: Path, run: EvalRun) -> None:
+def write_html(path: Path, run: EvalRun, agreement: Agreement | None = None) -> None:
     # Always escape: select_autoescape() keys on the extension and said no to `report.html.j2`, so
     # article text and model output (`<script>`, `<img onerror>`) reached the page raw.
     env = Environment(loader=PackageLoader("evals", "templates"), autoescape=True)
     html = env.get_template("report.html.j2").render(
         s=run.summary, meta=run.meta, ceiling=run.ceiling, docs=sorted(run.docs, key=lambda d: d.f1()),
-        columns=COLUMNS, types=TYPES, errors=errors_of(run.docs, limit=200), fmt=_f)
+        columns=COLUMNS, types=TYPES, errors=errors_of(run.docs, limit=200), fmt=_f, agreement=agreement)
     path.write_text(html, encoding="utf-8")
