@@ -13,7 +13,7 @@ from evals.agreement import agreement
 from evals.dataset import load_dataset
 from evals.run import run_eval
 from evals.score import DocScore
-from extract.cli import (
+from extract.cli_options import (
     USER_ERRORS,
     BaseUrlOpt,
     DbOpt,

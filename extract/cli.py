@@ -8,44 +8,33 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
-from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
 from extract import render
-from extract.load import LoadError
+from extract.cli_options import (
+    USER_ERRORS,
+    BaseUrlOpt,
+    DbOpt,
+    ExampleOpt,
+    FixturesOpt,
+    ModelOpt,
+    PassesOpt,
+    ProviderOpt,
+    ReaskOpt,
+    RetriesOpt,
+    TemperatureOpt,
+    TimeoutOpt,
+    console,
+    err,
+    fail,
+)
 from extract.models import ModelError
 from extract.pipeline import DocResult, Options, extract_paths
-from extract.providers import NAMES, ProviderError, make_provider
-from extract.store import DEFAULT_DB, Store, StoreError
+from extract.providers import make_provider
+from extract.store import DEFAULT_DB, Store
 
 app = typer.Typer(help="Turn defence and foreign-affairs articles into validated, grounded facts in DuckDB.",
                   no_args_is_help=True, pretty_exceptions_enable=False, add_completion=False)
-console = Console()
-err = Console(stderr=True)
-if not console.is_terminal:  # pipes and files get full rows, not 80-column wrapping
-    console.width = err.width = 160
-
-DbOpt = Annotated[Path, typer.Option("--db", envvar="SITREP_DB", help="DuckDB file (default ./sitrep.duckdb)")]
-ProviderOpt = Annotated[str | None, typer.Option(
-    help=f"one of {', '.join(NAMES)}; default: local, or openai when OPENAI_API_KEY is set, "
-    "or openai-compatible with --base-url")]
-ModelOpt = Annotated[str | None, typer.Option(help="model name (local: an entry of `sitrep models`)")]
-BaseUrlOpt = Annotated[str | None, typer.Option("--base-url", help="OpenAI-compatible server, e.g. http://127.0.0.1:8080/v1")]
-FixturesOpt = Annotated[Path | None, typer.Option(help="replay provider: folder of recorded responses")]
-PassesOpt = Annotated[str, typer.Option(help="single (one answer) or per-type (actors, then events)")]
-ExampleOpt = Annotated[str, typer.Option(help="worked example: in the system prompt, as an earlier exchange, or none",
-                                          metavar="system|turns|none")]
-RetriesOpt = Annotated[int | None, typer.Option(help="validation re-asks per call (default 2; 0 embedded)")]
-ReaskOpt = Annotated[bool | None, typer.Option(
-    "--reask/--no-reask", help="re-ask once for evidence quotes not in the text (default on; off embedded)")]
-TimeoutOpt = Annotated[float | None, typer.Option(help="seconds per model request (default 300 remote, 900 embedded)")]
-TemperatureOpt = Annotated[float | None, typer.Option(help="sampling temperature (default: the provider's, 0)")]
-USER_ERRORS = (LoadError, ProviderError, StoreError, ModelError, OSError)
-
-
-def fail(message: str, code: int = 2) -> None:
-    err.print(f"[bold red]error:[/] {message}", highlight=False, soft_wrap=True)
-    raise typer.Exit(code)
 
 
 def expand(paths: list[Path]) -> list[Path]:

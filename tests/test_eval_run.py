@@ -103,3 +103,13 @@ def test_a_bad_predictions_file_names_the_file_and_field(db, tmp_path):
     result = runner.invoke(app, ["eval", "--gold", str(GOLD), "--predictions", str(preds), "--db", str(db)])
     assert result.exit_code == 2
     assert "x.json" in result.output and "transfers.0.recipient" in result.output
+
+
+def test_no_module_of_the_eval_harness_imports_the_cli_that_registers_it():
+    import ast
+
+    for path in (ROOT / "evals").glob("*.py"):
+        tree = ast.parse(path.read_text())
+        imported = {n.module for n in ast.walk(tree) if isinstance(n, ast.ImportFrom)}
+        imported |= {a.name for n in ast.walk(tree) if isinstance(n, ast.Import) for a in n.names}
+        assert "extract.cli" not in imported, path.name
