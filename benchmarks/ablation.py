@@ -26,6 +26,7 @@ import numpy as np
 from evals.dataset import load_dataset
 from evals.score import summarise
 from evals.task import evaluate
+from extract import calibrate
 from extract.pipeline import Options, run_info
 from extract.providers import make_provider
 from extract.store import Store
@@ -37,6 +38,7 @@ class Row:
     strategy: str
     ablate: str = ""  # ingredients switched off (small only)
     timing_from: str | None = None  # an offline row: model answers and timings of that row
+    calibrated: bool = False
 
 
 ROWS = [
@@ -44,7 +46,8 @@ ROWS = [
     Row("small: mentions + constrained names, whole text", "small", "windows,lexicon,roles"),
     Row("+ focused trigger windows", "small", "lexicon,roles"),
     Row("+ weapons lexicon", "small", "roles", timing_from="+ focused trigger windows"),
-    Row("+ role rules (= small)", "small", "", timing_from="+ focused trigger windows"),
+    Row("+ role rules", "small", "", timing_from="+ focused trigger windows"),
+    Row("+ calibrated confidence (= small)", "small", "", timing_from="+ focused trigger windows", calibrated=True),
 ]
 
 
@@ -52,8 +55,11 @@ def _percentile(values: list[float], q: float) -> float:
     return float(np.percentile(values, q)) if values else 0.0
 
 
-def run_row(row: Row, gold: Path, db: Path, provider_name: str | None) -> dict:
+def run_row(row: Row, gold: Path, db: Path, provider_name: str | None, fit_calibration: bool = False) -> dict:
+    """Extract (or reuse) and score one row; with `fit_calibration`, fit isotonic maps on the row's
+    raw scores (calibration off) and save them as the next version of extract/data/calibration.json."""
     os.environ["SITREP_SMALL_ABLATE"] = row.ablate
+    os.environ["SITREP_CALIBRATION"] = "off" if fit_calibration or not row.calibrated else "on"
     samples = load_dataset(gold)
     provider = make_provider(provider_name)
     options = Options(passes=row.strategy)
@@ -65,6 +71,15 @@ def run_row(row: Row, gold: Path, db: Path, provider_name: str | None) -> dict:
             _, errors = store.query(f"SELECT coalesce(error, '') FROM runs WHERE run_id IN ({marks})", ids)
     finally:
         provider.close()
+    if fit_calibration:
+        pairs: dict[str, list[tuple[float, int]]] = {}
+        for doc in docs:
+            for kind, result in doc.results.items():
+                key = calibrate.map_key(provider.name, provider.model, kind)
+                pairs.setdefault(key, []).extend(
+                    (p.pred.confidence, int(p.outcome == "tp")) for p in result.pairs
+                    if p.pred is not None and p.outcome in {"tp", "fp"})
+        calibrate.save(calibrate.fit(pairs), f"fitted on {gold} ({len(docs)} documents), row {row.name!r}")
     summary = summarise(docs)
     seconds = [d.seconds for d in docs]
     return {
@@ -104,6 +119,8 @@ def main() -> None:
     parser.add_argument("--provider", default=None)
     parser.add_argument("--rows", default="all", help="comma-separated row numbers (0-based) or 'all'")
     parser.add_argument("--cache", type=Path, default=None, help="model answers by request hash (offline rows)")
+    parser.add_argument("--fit-calibration", action="store_true",
+                        help="fit calibration maps on the chosen (uncalibrated) small rows' raw scores")
     parser.add_argument("--json", type=Path, default=None)
     parser.add_argument("--markdown", type=Path, default=None)
     args = parser.parse_args()
@@ -112,7 +129,8 @@ def main() -> None:
     chosen = ROWS if args.rows == "all" else [ROWS[int(i)] for i in args.rows.split(",")]
     results = []
     for row in chosen:
-        results.append(run_row(row, args.gold, args.db, args.provider))
+        fit = args.fit_calibration and row.strategy == "small" and not row.calibrated
+        results.append(run_row(row, args.gold, args.db, args.provider, fit))
         print(json.dumps(results[-1], default=str), flush=True)
     table = markdown(results)
     print(table)

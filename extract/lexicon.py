@@ -68,6 +68,8 @@ def _state_name(alpha3: str) -> str:
     country = pycountry.countries.get(alpha_3=alpha3)
     if alpha3 in CANONICAL_COUNTRY_NAMES:
         return CANONICAL_COUNTRY_NAMES[alpha3]
+    if alpha3 in _load("actors.json")["canonical_names"]["names"]:
+        return _load("actors.json")["canonical_names"]["names"][alpha3]
     cldr = Locale("en").territories.get(country.alpha_2) if country else None
     return cldr or getattr(country, "common_name", None) or (country.name if country else alpha3)
 
@@ -113,7 +115,7 @@ def _others() -> list[ActorEntry]:
     entries = []
     for group, default_kind in (("organisations", "international_org"), ("armed_groups", "armed_group"),
                                 ("armed_forces", "armed_forces"), ("government_bodies", "government_body"),
-                                ("companies", "company")):
+                                ("companies", "company"), ("persons", "person")):
         for item in data[group]:
             entries.append(ActorEntry(item["name"], item.get("kind", default_kind), item.get("country"),
                                       tuple(item.get("aliases", []))))
@@ -135,6 +137,10 @@ def _actor_index() -> tuple[dict[str, ActorEntry], dict[str, dict[str, ActorEntr
                 index.setdefault(k, entry)
                 if lang != "*":
                     per_lang.setdefault(lang, {}).setdefault(k, entry)
+    states = _states()
+    for code, aliases in _load("actors.json")["state_aliases"].items():  # explicit data beats CLDR ("Congo")
+        for name in aliases:
+            index[key(name)] = states[code][0]
     for entry in _others():
         for name in (entry.name, *entry.aliases):
             index[key(name)] = entry

@@ -246,6 +246,18 @@ def _is_name_word(word: str) -> bool:
             and lexicon.weapon(word) is None)
 
 
+_GENITIVE = re.compile(r"(?:ului|ilor|elor)$")  # Romanian articled nouns ("Forumului"), never first names
+
+
+def _names_a_place_or_body(words: list[str]) -> bool:
+    """"Coreea de Nord", "Coreei de Nord", "Forumului Economic": a gazetteer name inside, or a noun."""
+    for i in range(len(words)):
+        for j in range(i + 2, len(words) + 1):
+            if lexicon.actor(" ".join(words[i:j])) is not None:
+                return True
+    return any(_GENITIVE.search(w.casefold()) for w in words)
+
+
 def _titled(text: str, start: int, end: int) -> bool:
     """A title word ("minister", "președintele", "президент") within six words before the name or
     four after it."""
@@ -266,7 +278,11 @@ def find_persons(text: str, titled: bool = True, lang: str | None = None) -> lis
             words = words[1:]
         while words and not _is_name_word(words[-1]) and len(lexicon.key(words[-1])) > 2:  # "Kim Jong Un"
             words = words[:-1]
+        while words and words[-1].islower():  # "Vladimir Putin la (Moscova)" → "Vladimir Putin"
+            words = words[:-1]
         if len(words) < 2 or not all(_is_name_word(w) or w.islower() for w in words[:-1]):
+            continue
+        if _names_a_place_or_body(words):
             continue
         name = " ".join(words)
         start = m.start(1) + m.group(1).index(words[0])

@@ -25,7 +25,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, Field, create_model
 
-from extract import roles, windows
+from extract import calibrate, roles, windows
 from extract.llm import ExtractionFailed, ReaskPolicy, reask_defaults, structured
 from extract.load import Document
 from extract.mentions import Candidate, find_actors, find_demonyms, find_persons
@@ -50,9 +50,14 @@ def ablated() -> frozenset[str]:
     return frozenset(names)
 
 
+def calibration_on() -> bool:
+    return os.environ.get("SITREP_CALIBRATION", "on") != "off"
+
+
 def variant() -> str:
     off = sorted(ablated())
-    return f"small={VERSION}" + (f",no-{'+'.join(off)}" if off else "")
+    cal = f"cal={calibrate.version()}" if calibration_on() else "cal=off"
+    return f"small={VERSION}" + (f",no-{'+'.join(off)}" if off else "") + f",{cal}"
 
 
 @dataclass
@@ -73,7 +78,8 @@ def candidates(text: str, lang: str | None) -> Names:
     known = {c.name for c in found}
     found += [c for c in find_demonyms(text) if c.name not in known]
     people = find_persons(text, True, lang) if "persons" not in ablated() else []
-    every = sorted([*found, *people], key=lambda c: c.first)
+    people = sorted([*[c for c in found if c.kind == "person"], *people], key=lambda c: c.first)
+    every = sorted([*[c for c in found if c.kind != "person"], *people], key=lambda c: c.first)
     parties = [c for c in every if c.kind in roles.PARTY_KINDS and not roles.is_not_party(c.name)]
     forces = [c for c in parties if c.kind in roles.FORCE_KINDS]
     speakers = people if len(people) >= 2 else [*people, *[c for c in parties if c.kind != "company"]]
@@ -135,8 +141,18 @@ def extract_chunk(provider: Provider, doc: Document, text: str, options: Any, no
             answers[kind] += getattr(answer, kind, []) if answer is not None else []
     from extract.small_records import build  # the record rules live apart from the model calls
 
-    return build(answers, names, sents, text, notes, lexicon_on="lexicon" not in ablated(),
-                 roles_on="roles" not in ablated())
+    extraction = build(answers, names, sents, text, notes, lexicon_on="lexicon" not in ablated(),
+                       roles_on="roles" not in ablated())
+    return _calibrated(extraction, provider) if calibration_on() else extraction
+
+
+def _calibrated(extraction: Extraction, provider: Provider) -> Extraction:
+    """Raw feature scores → probabilities fitted on the dev split for this provider and model."""
+    update = {}
+    for kind in ("actors", "transfers", "meetings", "deployments"):
+        update[kind] = [r.model_copy(update={"confidence": calibrate.calibrated(
+            provider.name, provider.model, kind, r.confidence)}) for r in getattr(extraction, kind)]
+    return Extraction.model_construct(**update)
 
 
 def _call(provider: Provider, msgs: list[dict[str, str]], model: type[BaseModel], options: Any, notes: list[str],
