@@ -12,6 +12,7 @@ from rich.table import Table
 
 from evals.match import TYPES
 from evals.persist import match_key
+from evals.report_docs import attribute_errors, document_view
 from evals.score import DocScore
 from evals.summary import COLUMNS, EvalRun, Summary
 
@@ -143,5 +144,6 @@ def write_html(path: Path, run: EvalRun, agreement: Agreement | None = None) -> 
     env = Environment(loader=PackageLoader("evals", "templates"), autoescape=True)
     html = env.get_template("report.html.j2").render(
         s=run.summary, meta=run.meta, ceiling=run.ceiling, docs=sorted(run.docs, key=lambda d: d.f1()),
-        columns=COLUMNS, types=TYPES, errors=errors_of(run.docs, limit=200), fmt=_f, agreement=agreement)
+        columns=COLUMNS, types=TYPES, errors=errors_of(run.docs, limit=200), fmt=_f, agreement=agreement,
+        attribute_errors=attribute_errors(run.docs), views=[document_view(d) for d in run.docs])
     path.write_text(html, encoding="utf-8")
