@@ -13,12 +13,20 @@ GOLD = ROOT / "evals" / "gold"
 SAMPLES = load_dataset(GOLD)
 
 
+def words_in(sample) -> int:
+    """Words; for scripts written without spaces (Chinese, Japanese) about 1.5 characters a word."""
+    if sample.gold.document.language in {"zh", "ja"}:
+        return int(len("".join(sample.text.split())) / 1.5)
+    return len(sample.text.split())
+
+
 def test_the_set_has_the_coverage_the_issue_asks_for():
     assert len(SAMPLES) >= 15
     languages = {s.gold.document.language for s in SAMPLES}
     assert {"en", "ro", "fr"} <= languages
-    words = [len(s.text.split()) for s in SAMPLES]
-    assert min(words) >= 150 and max(words) <= 1500 and max(words) > 1200
+    words = [words_in(s) for s in SAMPLES]
+    # long articles (chunking) are welcome up to about two chunks of the default 12,000 characters
+    assert min(words) >= 150 and max(words) <= 2500 and max(words) > 1200
     records = [r for s in SAMPLES for k in ("transfers", "meetings", "deployments") for r in getattr(s.gold, k)]
     certainties = {r.certainty.value for r in records if not r.optional}
     assert {"denied", "alleged", "reported", "confirmed"} <= certainties
@@ -33,7 +41,8 @@ def test_gold_evidence_is_grounded_and_language_detected(sample):
         for record in getattr(sample.gold, kind):
             for quote in record.evidence:
                 assert locate(quote, sample.text).grounded, f"{sample.path.name}: {quote!r}"
-    assert document_from_text(sample.text).language == sample.gold.document.language
+    # the detector names Chinese 'zh-cn'; gold/1 uses ISO 639-1 ('zh')
+    assert document_from_text(sample.text).language.split("-")[0] == sample.gold.document.language
 
 
 def test_gold_files_sit_beside_their_texts():
