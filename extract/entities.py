@@ -91,8 +91,9 @@ def resolve_actor(m: Mention) -> None:
         _state(m, entry.country, "gazetteer: pycountry and CLDR names")
     elif m.kind == STATE and m.country:
         _state(m, m.country, "the record's country code")
-    elif entry is not None and m.kind != PERSON:
-        m.key, m.rule = f"{entry.kind}:{lexicon.key(entry.name)}", "gazetteer"
+    elif entry is not None and (m.kind != PERSON or entry.kind == PERSON):
+        body = skeleton(entry.name) if entry.kind == PERSON else lexicon.key(entry.name)  # persons meet translit keys
+        m.key, m.rule = f"{entry.kind}:{body}", "gazetteer"
         m.detail = f"{m.surface!r} is the gazetteer's {entry.name!r}"
     elif m.kind == PERSON:
         m.key, m.rule = f"{PERSON}:{skeleton(m.surface)}", "person-translit"
@@ -143,7 +144,8 @@ def _persons(actors: list[Mention]) -> None:
         if m.country:
             countries[names[id(m)]][m.country] += 1
     full: dict[str, set[str]] = defaultdict(set)
-    for name in set(names.values()):
+    known = {m.key.removeprefix(f"{PERSON}:") for m in actors if m.rule == "gazetteer" and m.key.startswith(PERSON)}
+    for name in set(names.values()) | known:
         if " " in name:
             full[name.split()[-1]].add(name)
     for m in persons:

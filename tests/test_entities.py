@@ -22,16 +22,27 @@ def test_transliteration_variants_share_a_skeleton():
 
 
 def test_one_person_across_spellings_scripts_and_a_surname():
-    mentions = [actor("d1", 0, "Volodymyr Zelenskyy", "person", "UKR"), actor("d2", 0, "Zelensky", "person", "UKR"),
-                actor("d3", 0, "Zelenskiy", "person"), actor("d4", 0, "Володимир Зеленський", "person", "UKR",
-                                                               lang="uk")]
+    """A person the gazetteer does not know: transliteration and the surname rule alone."""
+    mentions = [actor("d1", 0, "Taras Kovalskyi", "person", "UKR"), actor("d2", 0, "Kovalsky", "person", "UKR"),
+                actor("d3", 0, "Taras Kovalskiy", "person"),
+                actor("d4", 0, "Тарас Ковальський", "person", "UKR", lang="uk")]
     found = resolve(mentions, [], [])
     assert len(found) == 1
     person = next(iter(found.values()))
-    assert person.name == "Volodymyr Zelenskyy" and person.country == "UKR" and person.kind == "person"
+    assert person.name == "Taras Kovalskyi" and person.country == "UKR" and person.kind == "person"
     assert {m.rule for m in mentions} == {"person-translit", "person-surname"}
-    surname = next(m for m in mentions if m.surface == "Zelensky")
+    surname = next(m for m in mentions if m.surface == "Kovalsky")
     assert surname.rule == "person-surname" and "surname" in surname.detail
+
+
+def test_gazetteer_persons_meet_transliterated_spellings():
+    mentions = [actor("d1", 0, "Путин", "person", lang="ru"), actor("d2", 0, "Vladimir Putin", "person", "RUS"),
+                actor("d3", 0, "Volodymyr Zelenskyy", "person", "UKR"), actor("d4", 0, "Zelenskiy", "person"),
+                actor("d5", 0, "Зеленський", "person", lang="uk")]
+    found = resolve(mentions, [], [])
+    people = sorted((e.name, e.country, len({m.doc_id for m in e.mentions})) for e in found.values())
+    assert people == [("Vladimir Putin", "RUS", 2), ("Volodymyr Zelensky", "UKR", 3)]
+    assert "gazetteer" in {m.rule for m in mentions}
 
 
 def test_same_name_different_countries_are_two_people():
