@@ -71,3 +71,30 @@ def test_denial_alone_or_allegation_against_denial_is_not_disputed():
     both = transfer_facts([report("a", certainty="denied", when_start="2024"),
                            report("b", certainty="confirmed", when_start="2024")])[0][0]
     assert (only_denied["disputed"], alleged["disputed"], both["disputed"]) == (False, False, True)
+
+
+def test_meetings_by_participant_set_and_deployments_by_sender_and_host():
+    from extract.facts import deployment_facts, meeting_facts
+
+    def meeting(doc, ids, names, **kw):
+        return {**report(doc, **kw), "participant_ids": ids, "participants": names, "place": kw.get("place"),
+                "country": None, "format": "summit"}
+
+    meetings = meeting_facts([
+        meeting("a", ["state:PRK", "state:RUS"], ["North Korea", "Russia"], when_start="2023-09-13", place="Vostochny"),
+        meeting("b", ["state:RUS", "state:PRK"], ["Russia", "North Korea"], published="2023-09-14",
+                place="Vostochny Cosmodrome"),
+        meeting("c", ["state:RUS", "state:PRK", "state:CHN"], ["Russia", "North Korea", "China"],
+                when_start="2023-09-13")])
+    assert sorted((f["participants"], f["n_sources"]) for f, _ in meetings) == [
+        (["China", "North Korea", "Russia"], 1), (["North Korea", "Russia"], 2)]
+
+    def deployment(doc, **kw):
+        return {**report(doc, **kw), "sender_id": "state:PRK", "sender": "North Korea", "host_id": "state:RUS",
+                "host": "Russia", "forces": "North Korean troops", "place": "Kursk", "country": "RUS",
+                "size_min": kw.get("size_min"), "size_max": kw.get("size_max"), "killed_min": None,
+                "killed_max": None}
+
+    [(fact, members)] = deployment_facts([deployment("a", size_min=10000, size_max=12000, when_start="2024-11"),
+                                          deployment("b", size_min=11000, size_max=15000, published="2024-12-01")])
+    assert (fact["size_min"], fact["size_max"], fact["n_sources"], fact["fact_id"][:2]) == (10000, 15000, 2, "D-")
