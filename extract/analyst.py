@@ -66,7 +66,10 @@ def _insert(store: Store, table: str, rows: list[dict] | list[tuple], cols: list
         return
     cols = cols or list(rows[0])  # type: ignore[arg-type]
     values = [list(r.values()) if isinstance(r, dict) else list(r) for r in rows]
-    store.con.executemany(f"INSERT INTO {table} ({', '.join(cols)}) VALUES ({', '.join('?' for _ in cols)})", values)
+    columns = [list(c) for c in zip(*values, strict=True)]
+    # One statement with a list per column (unnested side by side): executemany costs a round trip per row.
+    select = ", ".join(f"unnest(${i + 1})" for i in range(len(cols)))
+    store.con.execute(f"INSERT INTO {table} ({', '.join(cols)}) SELECT {select}", columns)
 
 
 def _write_entities(store: Store) -> tuple[int, int]:
