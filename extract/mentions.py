@@ -78,16 +78,14 @@ def _surface_index() -> tuple[dict[str, list[tuple[str, lexicon.ActorEntry]]], d
         if _CJK.search(written):
             cjk.append((written, entry))
             continue
+        k = lexicon.key(written)
+        if " " not in k and len(k) >= 5 and not written.isupper() and entry.kind == "state":
+            stems.setdefault(k[:-1], entry)  # inflected forms in any language ("Данії", "Germaniei")
         if lang not in {"*", "en"}:
             continue  # another language's CLDR name ("Réunion") collides with words ("reunión"); see find_actors
-        if _is_code(written) and written not in keep_codes:
+        if (_is_code(written) and written not in keep_codes) or len(k) < 2:
             continue  # "ARM", "CAN", "GEO" as words are not countries
-        k = lexicon.key(written)
-        if len(k) < 2:
-            continue
         index.setdefault(k, []).append((written, entry))
-        if " " not in k and len(k) >= 5 and not written.isupper():
-            stems.setdefault(k[:-1], entry)
     return index, stems, cjk
 
 
@@ -243,7 +241,7 @@ def _is_title_word(word: str) -> bool:
 def _is_name_word(word: str) -> bool:
     k = lexicon.key(word)
     return (k not in _STOP and lexicon.actor(word) is None and k not in lexicon.demonyms()
-            and lexicon.weapon(word) is None)
+            and lexicon.weapon(word) is None and _stem_lookup(word, _surface_index()[1]) is None)
 
 
 _GENITIVE = re.compile(r"(?:ului|ilor|elor)$")  # Romanian articled nouns ("Forumului"), never first names
