@@ -142,7 +142,7 @@ def detect_language(text: str) -> str | None:
 
     DetectorFactory.seed = 0  # deterministic
     try:
-        return detect(strip_boilerplate(text)[:4000])
+        return detect(strip_boilerplate(text)[:4000]).split("-")[0]  # ISO 639-1: 'zh-cn' → 'zh'
     except LangDetectException:
         return None
 
