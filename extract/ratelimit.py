@@ -114,14 +114,15 @@ class RateLimiter:
 
     def throttled(self, retry_after: float | None) -> None:
         """A 429: every worker waits out Retry-After (or 1 s), and the rate halves. Without a
-        configured rpm, the rate seen over the last minute becomes the limit to slow down from."""
+        configured rpm, the rate seen over the last minute (or since the start, at least 1 s) becomes
+        the limit to slow down from."""
         with self._lock:
             now = self._clock()
             self.throttles += 1
             self._paused_until = max(self._paused_until, now + (retry_after if retry_after else 1.0))
             if self._requests is None:
-                seen = max(1.0, float(len(self._recent)))
-                self._requests = _Bucket(seen, now)
+                span = max(1.0, now - self._recent[0]) if self._recent else 60.0
+                self._requests = _Bucket(max(1.0, len(self._recent) * 60 / span), now)
                 self._requests.level = 0.0
             self.factor = max(MIN_FACTOR, self.factor / 2)
             log.warning("rate limited (429): pausing %.1f s, rate now %.0f%% of %s rpm",

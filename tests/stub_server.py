@@ -8,6 +8,7 @@ Use (the `stub` fixture in tests/conftest.py yields a started StubServer):
     def test_x(stub):
         stub.behaviour = "http500"              # every request from now on
         stub.script("http429", "valid")         # the next two requests, then `behaviour` again
+        stub.when("Report number 1", "http500")  # requests whose user messages contain this text
         run(["sitrep", "extract", f, "--base-url", stub.url])
         assert stub.requests == 2               # requests received so far
         stub.received[-1]["headers"]["Authorization"]; stub.received[-1]["body"]["messages"]
@@ -93,7 +94,9 @@ class StubServer:
         self.hang_s = 30.0  # `hang`: longest a request blocks (stop() ends it sooner)
         self.retry_after = "1"  # `http429`: the Retry-After header value
         self.received: list[dict[str, Any]] = []
+        self.in_flight = self.max_in_flight = 0  # concurrent requests now / at most (for --jobs tests)
         self._script: deque[str] = deque()
+        self._when: dict[str, str] = {}
         self._lock = threading.Lock()
         self._stop = threading.Event()
         self._httpd = ThreadingHTTPServer(("127.0.0.1", 0), _handler(self))
@@ -127,10 +130,22 @@ class StubServer:
         with self._lock:
             self._script.extend(behaviours)
 
+    def when(self, text: str, behaviour: str) -> None:
+        """Requests whose user messages contain `text` (the document's own text, re-asks included) get
+        `behaviour` (before script and default): one document of a batch misbehaves, the others do not."""
+        with self._lock:
+            self._when[text] = _check(behaviour)
+
+    def count(self, text: str) -> int:
+        """Requests received whose user messages contain `text`."""
+        with self._lock:
+            return sum(text in _user_text(r["body"]) for r in self.received)
+
     def reset(self, behaviour: str = "valid") -> None:
         with self._lock:
             self.received.clear()
             self._script.clear()
+            self._when.clear()
         self.behaviour, self.answer = behaviour, ANSWER
 
     def start(self) -> StubServer:
@@ -148,11 +163,24 @@ class StubServer:
     def __exit__(self, *exc: object) -> None:
         self.stop()
 
+    def _enter(self, step: int) -> None:
+        with self._lock:
+            self.in_flight += step
+            self.max_in_flight = max(self.max_in_flight, self.in_flight)
+
     def _next(self, record: dict[str, Any]) -> str:
         with self._lock:
             self.received.append(record)
-            behaviour = self._script.popleft() if self._script else self.behaviour
+            user = _user_text(record["body"])
+            chosen = next((b for text, b in self._when.items() if text in user), None)
+            behaviour = chosen or (self._script.popleft() if self._script else self.behaviour)
         return _check(behaviour)
+
+
+def _user_text(body: dict[str, Any]) -> str:
+    """Every user message of the request (a re-ask carries the article in an earlier turn)."""
+    return "\n".join(m["content"] for m in body.get("messages") or []
+                     if m.get("role") == "user" and isinstance(m.get("content"), str))
 
 
 def _check(behaviour: str) -> str:
@@ -172,8 +200,12 @@ def _handler(stub: StubServer) -> type[BaseHTTPRequestHandler]:
             except ValueError:
                 body = {}
             behaviour = stub._next({"path": self.path, "headers": dict(self.headers), "body": body})
-            with contextlib.suppress(BrokenPipeError, ConnectionResetError):  # the client gave up (timeout)
-                self._answer(behaviour, body)
+            stub._enter(+1)
+            try:
+                with contextlib.suppress(BrokenPipeError, ConnectionResetError):  # the client gave up (timeout)
+                    self._answer(behaviour, body)
+            finally:
+                stub._enter(-1)
 
         def _answer(self, behaviour: str, body: dict[str, Any]) -> None:
             if behaviour == "slow":

@@ -60,11 +60,13 @@ def test_without_a_configured_rate_a_429_learns_one_from_the_last_minute():
     rl, clock = limiter()
     for _ in range(30):
         rl.acquire(0)
-    assert clock.now == 0.0 and rl.effective_rpm is None
+        clock.now += 1.0
+    assert rl.effective_rpm is None
     rl.throttled(None)
-    assert rl.effective_rpm == pytest.approx(15.0)  # 30 seen in the last minute, halved
+    assert rl.effective_rpm == pytest.approx(30.0)  # 30 in the last 30 s = 60 rpm, halved
+    before = clock.now
     rl.acquire(0)
-    assert clock.now >= 1.0
+    assert clock.now - before == pytest.approx(2.0)  # one request per 2 s from the 429 on (the 1 s pause inside)
 
 
 def test_defaults_are_data_per_provider_and_model():

@@ -1,0 +1,67 @@
+"""The body of `sitrep extract` for many inputs: inputs → Runner (jobs, rate limits) → progress.
+
+Kept out of cli.py (shared by several commands and people) so that the command itself only
+gathers options and calls `extract_inputs`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+from rich.console import Console
+
+from extract.corpus import Columns, count_rows, is_corpus, read_corpus
+from extract.load import Document, LoadError, load_path
+from extract.pipeline import DocResult, Options
+from extract.progress import RunProgress
+from extract.providers.base import Provider
+from extract.ratelimit import Limits, RateLimiter, default_limits
+from extract.runner import Runner
+from extract.store import Store
+
+
+def inputs(paths: list[Path], columns: Columns) -> Iterator[Document | DocResult]:
+    """Files become one document each (a bad file a failed result); corpus files and `-` one per row."""
+    for path in paths:
+        if is_corpus(path):
+            yield from read_corpus(path, columns)
+            continue
+        try:
+            yield load_path(path)
+        except LoadError as exc:
+            yield DocResult(str(path), "failed", error=str(exc))
+
+
+def total(paths: list[Path]) -> int | None:
+    """How many documents the inputs hold, when that is known without reading them twice."""
+    counts = [count_rows(p) if is_corpus(p) else 1 for p in paths]
+    return None if any(c is None for c in counts) else sum(counts)
+
+
+def limiter_for(provider: Provider, rpm: float | None, tpm: float | None) -> RateLimiter:
+    """--rpm/--tpm, else the provider's defaults from rates.toml; always present, so a 429 slows
+    the run down even where no limit is configured."""
+    default = default_limits(provider.name, provider.model)
+    return RateLimiter(Limits(rpm or default.rpm, tpm or default.tpm))
+
+
+def extract_inputs(paths: list[Path], provider: Provider, factory: Callable[[], Provider], store: Store,
+                   options: Options, err: Console, report: Callable[[DocResult], None], jobs: int = 1,
+                   rpm: float | None = None, tpm: float | None = None,
+                   columns: Columns | None = None) -> int:
+    """Extract every input; `report` prints each result (above the bar). Returns the failures."""
+    runner = Runner(provider, options, store, jobs, factory, limiter_for(provider, rpm, tpm))
+    failures = 0
+    count = total(paths)
+    try:
+        with RunProgress(err, count, provider.model) as bar:
+            for result in runner.run(inputs(paths, columns or Columns())):
+                failures += result.status == "failed"
+                report(result)
+                bar.advance(result.usage.prompt_tokens, result.usage.completion_tokens)
+        if count is None or count > 1:
+            err.print(bar.summary(), highlight=False, soft_wrap=True)
+    finally:
+        runner.close()
+    return failures

@@ -1,0 +1,185 @@
+"""Many documents at once: worker threads call the provider, one writer stores the results.
+
+Why this shape: a remote model spends seconds per answer waiting on the network, so N requests in
+flight give N times the throughput; DuckDB wants one writer, so every write happens on the thread
+that iterates `Runner.run` (one transaction per document, as in the sequential path). Each worker
+owns its provider (usage and per-request state are per provider), and the run identity comes from
+the same `run_info`, so `--jobs 8` stores exactly what `--jobs 1` stores. At most 2×jobs documents
+are held at a time, so a corpus of any length runs in bounded memory.
+"""
+
+from __future__ import annotations
+
+import logging
+import queue
+import time
+from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
+from dataclasses import dataclass
+
+from extract import rows as to_rows
+from extract.load import Document
+from extract.pipeline import DocResult, Options, extract_document, run_info
+from extract.providers.base import Provider
+from extract.ratelimit import RateLimiter, attach
+from extract.store import RunInfo, Store
+
+log = logging.getLogger("sitrep.runner")
+RELEASE_AFTER_S = 1.0  # the writer closes the database file when no answer came for this long
+SEQUENTIAL_ONLY = {"local": "the embedded model runs one llama.cpp instance that already uses every core, "
+                            "so more jobs would only queue behind it; use --jobs 1 (or a remote --base-url)"}
+
+
+class JobsError(ValueError):
+    """--jobs asked of a provider that cannot serve requests in parallel."""
+
+
+def check_jobs(provider_name: str, jobs: int) -> None:
+    if jobs < 1:
+        raise JobsError(f"--jobs must be 1 or more, not {jobs}")
+    if jobs > 1 and provider_name in SEQUENTIAL_ONLY:
+        raise JobsError(f"--jobs {jobs} is refused for provider '{provider_name}': {SEQUENTIAL_ONLY[provider_name]}")
+
+
+@dataclass
+class RunStats:
+    """Where the time went: waiting on the provider, pipeline work around it, and the store."""
+    documents: int = 0
+    provider_s: float = 0.0  # summed over workers
+    pipeline_s: float = 0.0  # worker time outside the provider calls (validation, grounding, rows)
+    store_s: float = 0.0  # the writer's time in DuckDB
+    prompt_tokens: int = 0
+    completion_tokens: int = 0
+
+
+@dataclass
+class _Done:
+    result: DocResult
+    run: RunInfo
+    rows: dict[str, list[dict]] | None
+    seconds: float
+
+
+class Runner:
+    """`run(items)` yields one DocResult per item (a Document, or a DocResult for an input that
+    failed to load), in completion order. A worker exception that is not a per-document failure
+    (a config error such as a rejected key) stops the whole batch and is raised here."""
+
+    def __init__(self, provider: Provider, options: Options | None = None, store: Store | None = None,
+                 jobs: int = 1, factory: Callable[[], Provider] | None = None,
+                 limiter: RateLimiter | None = None) -> None:
+        check_jobs(provider.name, jobs)
+        if jobs > 1 and factory is None:
+            raise JobsError("--jobs above 1 needs a provider factory (one provider per worker)")
+        self.provider, self.store, self.jobs = provider, store, jobs
+        self.options = (options or Options()).for_provider(provider)
+        self._factory, self._limiter = factory, limiter
+        self._idle: queue.SimpleQueue[Provider] = queue.SimpleQueue()
+        self._made: list[Provider] = []
+        self.stats = RunStats()
+        self._add(provider)
+
+    def _add(self, provider: Provider) -> None:
+        if self._limiter is not None:
+            attach(provider, self._limiter)
+        self._idle.put(provider)
+
+    def _take(self) -> Provider:
+        try:
+            return self._idle.get_nowait()
+        except queue.Empty:
+            made = self._factory()  # at most `jobs` exist: one per busy worker
+            if self._limiter is not None:
+                attach(made, self._limiter)
+            self._made.append(made)
+            return made
+
+    def close(self) -> None:
+        """Close the providers this runner made (the caller closes the one it passed in)."""
+        for made in self._made:
+            made.close()
+        self._made.clear()
+
+    # --- the worker side -------------------------------------------------------------------
+    def _work(self, doc: Document) -> _Done:
+        provider = self._take()
+        try:
+            start = time.perf_counter()
+            run = run_info(doc, provider, self.options)
+            result = extract_document(doc, provider, None, self.options)
+            table_rows = to_rows.to_rows(result.extraction, doc.text) if result.extraction else None
+            return _Done(result, run, table_rows, time.perf_counter() - start)
+        finally:
+            self._idle.put(provider)
+
+    # --- the writer side -------------------------------------------------------------------
+    def run(self, items: Iterable[Document | DocResult]) -> Iterator[DocResult]:
+        if self.jobs == 1:
+            yield from self._sequential(items)
+            return
+        pool = ThreadPoolExecutor(self.jobs, thread_name_prefix="sitrep-job")
+        pending: dict[Future[_Done], Document] = {}
+        try:
+            for item in items:
+                if isinstance(item, DocResult):
+                    yield item
+                    continue
+                skipped = self._skip(item, {d.doc_id for d in pending.values()})
+                if skipped:
+                    yield skipped
+                    continue
+                pending[pool.submit(self._work, item)] = item
+                yield from self._drain(pending, block=len(pending) >= 2 * self.jobs)
+            while pending:
+                yield from self._drain(pending, block=True)
+        finally:
+            pool.shutdown(wait=True, cancel_futures=True)
+
+    def _sequential(self, items: Iterable[Document | DocResult]) -> Iterator[DocResult]:
+        """--jobs 1: the same worker and writer code, on one thread."""
+        for item in items:
+            if isinstance(item, DocResult):
+                yield item
+                continue
+            skipped = self._skip(item, set())
+            if skipped:
+                yield skipped
+                continue
+            if self.store is not None:
+                self.store.release()  # readers may open the database while the model works
+            yield self._write(self._work(item))
+
+    def _skip(self, doc: Document, in_flight: set[str]) -> DocResult | None:
+        """A finished identical run is not redone (unless --force); nor is a text already in flight."""
+        run_id = run_info(doc, self.provider, self.options).run_id
+        if doc.doc_id in in_flight:
+            return DocResult(doc.source, "skipped", doc, run_id, error="same text as a document in progress")
+        if self.store is not None and not self.options.force and self.store.run_status(run_id) in {"ok", "partial"}:
+            return DocResult(doc.source, "skipped", doc, run_id)
+        return None
+
+    def _drain(self, pending: dict[Future[_Done], Document], block: bool) -> Iterator[DocResult]:
+        done = [f for f in pending if f.done()]
+        if not done and block:
+            done = list(wait(pending, timeout=RELEASE_AFTER_S, return_when=FIRST_COMPLETED).done)
+        if not done and block:  # a slow stretch: let readers open the database meanwhile
+            if self.store is not None:
+                self.store.release()  # reopening costs 15-40 ms, too much to pay per document
+            done = list(wait(pending, return_when=FIRST_COMPLETED).done)
+        for future in done:
+            del pending[future]
+            yield self._write(future.result())  # a fatal worker error is raised here
+
+    def _write(self, done: _Done) -> DocResult:
+        result, usage = done.result, done.result.usage
+        start = time.perf_counter()
+        if self.store is not None:
+            self.store.write_run(result.doc, done.run, usage, done.rows, result.status, result.error)
+        stats = self.stats
+        stats.store_s += time.perf_counter() - start
+        stats.documents += 1
+        stats.provider_s += usage.seconds
+        stats.pipeline_s += max(0.0, done.seconds - usage.seconds)
+        stats.prompt_tokens += usage.prompt_tokens
+        stats.completion_tokens += usage.completion_tokens
+        return result
