@@ -15,14 +15,14 @@ import queue
 import time
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from extract import rows as to_rows
 from extract.load import Document
 from extract.pipeline import DocResult, Options, extract_document, run_info
 from extract.providers.base import Provider
 from extract.ratelimit import RateLimiter, attach
-from extract.store import RunInfo, Store
+from extract.store import NotStored, RunInfo, Store
 
 log = logging.getLogger("sitrep.runner")
 RELEASE_AFTER_S = 1.0  # the writer closes the database file when no answer came for this long
@@ -114,14 +114,16 @@ class Runner:
 
     # --- the writer side -------------------------------------------------------------------
     def run(self, items: Iterable[Document | DocResult]) -> Iterator[DocResult]:
-        if self.jobs == 1:
-            yield from self._sequential(items)
-            return
+        """Also for --jobs 1: the answer is awaited on a worker, so the writer closes the database
+        only when an answer is slow to come (closing checkpoints it: 30 ms per document if done
+        every time), and the next document is read while the model works."""
         pool = ThreadPoolExecutor(self.jobs, thread_name_prefix="sitrep-job")
         pending: dict[Future[_Done], Document] = {}
         try:
             for item in items:
                 if isinstance(item, DocResult):
+                    if self.store is not None and item.status == "failed":  # listed by `sitrep runs`
+                        self.store.write_load_error(item.source, item.error or "")
                     yield item
                     continue
                 skipped = self._skip(item, {d.doc_id for d in pending.values()})
@@ -134,20 +136,6 @@ class Runner:
                 yield from self._drain(pending, block=True)
         finally:
             pool.shutdown(wait=True, cancel_futures=True)
-
-    def _sequential(self, items: Iterable[Document | DocResult]) -> Iterator[DocResult]:
-        """--jobs 1: the same worker and writer code, on one thread."""
-        for item in items:
-            if isinstance(item, DocResult):
-                yield item
-                continue
-            skipped = self._skip(item, set())
-            if skipped:
-                yield skipped
-                continue
-            if self.store is not None:
-                self.store.release()  # readers may open the database while the model works
-            yield self._write(self._work(item))
 
     def _skip(self, doc: Document, in_flight: set[str]) -> DocResult | None:
         """A finished identical run is not redone (unless --force); nor is a text already in flight."""
@@ -174,7 +162,10 @@ class Runner:
         result, usage = done.result, done.result.usage
         start = time.perf_counter()
         if self.store is not None:
-            self.store.write_run(result.doc, done.run, usage, done.rows, result.status, result.error)
+            try:
+                self.store.write_run(result.doc, done.run, usage, done.rows, result.status, result.error)
+            except NotStored as exc:  # disk full, file held: the answer is kept for the next run
+                result = replace(result, status="failed", error=str(exc))
         stats = self.stats
         stats.store_s += time.perf_counter() - start
         stats.documents += 1

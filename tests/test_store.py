@@ -76,20 +76,20 @@ def test_force_rewrites_without_duplicates(db, doc):
 
 def test_crash_mid_document_leaves_no_half_rows(db, doc, monkeypatch):
     with Store(db) as store:
-        real_insert = store._insert
+        real_insert = store._insert_many
         calls = {"n": 0}
 
-        def crashing_insert(table, row):
+        def crashing_insert(table, rows):
             calls["n"] += 1
-            if calls["n"] == 5:
+            if calls["n"] == 2:  # after the first table's rows are in
                 raise RuntimeError("power cut")
-            real_insert(table, row)
+            real_insert(table, rows)
 
-        monkeypatch.setattr(store, "_insert", crashing_insert)
+        monkeypatch.setattr(store, "_insert_many", crashing_insert)
         with pytest.raises(RuntimeError, match="power cut"):
             extract_document(doc, replay(), store)
         assert counts(store) == dict.fromkeys(COUNT_TABLES, 0)
-        monkeypatch.setattr(store, "_insert", real_insert)
+        monkeypatch.setattr(store, "_insert_many", real_insert)
         assert extract_document(doc, replay(), store).status == "ok"  # resume works afterwards
         assert counts(store)["runs"] == 1
 
