@@ -28,7 +28,10 @@ from pathlib import Path
 from typing import Any
 
 ROOT = Path(__file__).resolve().parents[2]
-sys.path.insert(0, str(ROOT))
+HERE = Path(__file__).resolve().parent
+# run as a script, this file's folder comes first on sys.path and `import langextract` would find
+# this file itself rather than the package
+sys.path[:] = [str(ROOT)] + [p for p in sys.path if Path(p or ".").resolve() != HERE]
 
 from evals.dataset import Sample, load_dataset  # noqa: E402
 from evals.run import run_eval  # noqa: E402
@@ -182,7 +185,7 @@ def langextract_model(base_url: str) -> tuple[Any, list[int]]:
     from langextract.providers.openai import OpenAILanguageModel
 
     model = OpenAILanguageModel(model_id="sitrep-local", api_key="local", base_url=base_url, temperature=0.0,
-                                max_workers=1, max_tokens=2048)
+                                max_workers=1, max_output_tokens=2048)
     tokens: list[int] = []
     create = model._client.chat.completions.create
 
