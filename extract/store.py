@@ -210,12 +210,12 @@ class Store:
         error = redact(error) if error else error
         try:
             return self._write_run(doc, run, usage, rows, status, error)
-        except (duckdb.Error, StoreError) as exc:
+        except (duckdb.Error, StoreError) as exc:  # the caller names the document (doc.source)
             self.release()  # after a failed commit DuckDB may have invalidated the connection
             kept = spool.keep(self.path, doc, run, usage, rows, status, error)
             where = f"the answer is kept in {kept} and the next `sitrep extract` stores it" if kept else \
                 "the answer could not be kept either"
-            raise NotStored(f"{doc.source}: not stored ({_one_line(exc, 200)}); {where}") from exc
+            raise NotStored(f"not stored ({_one_line(exc, 200)}); {where}") from exc
 
     def _write_run(self, doc: Document, run: RunInfo, usage: Any, rows: dict[str, list[dict]] | None,
                    status: str, error: str | None) -> str:
