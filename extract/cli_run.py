@@ -58,7 +58,8 @@ def extract_inputs(paths: list[Path], provider: Provider, factory: Callable[[], 
         with RunProgress(err, count, provider.model) as bar:
             for result in runner.run(inputs(paths, columns or Columns())):
                 failures += result.status == "failed"
-                report(result)
+                with bar.above():
+                    report(result)
                 bar.advance(result.usage.prompt_tokens, result.usage.completion_tokens)
         if count is None or count > 1:
             err.print(bar.summary(), highlight=False, soft_wrap=True)

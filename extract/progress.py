@@ -2,8 +2,8 @@
 
 Why its own module: the bar must stay out of stdout (records and per-document lines stay
 pipeable), and per-document lines must print above the bar rather than inside a stale copy of it.
-stdout is redirected through the bar only when stdout is itself a terminal (same screen); when
-stdout is a pipe it is left alone. Prices are data (prices.toml); an unknown model shows tokens only.
+Lines printed on stdout while stdout is the same terminal go through `above()`; when stdout is a
+pipe it is left alone. Prices are data (prices.toml); an unknown model shows tokens only.
 """
 
 from __future__ import annotations
@@ -11,6 +11,8 @@ from __future__ import annotations
 import sys
 import time
 import tomllib
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from importlib import resources
 from typing import Any
@@ -83,10 +85,11 @@ class RunProgress:
         self.discount = discount
         self.prompt_tokens = self.completion_tokens = 0
         self.started = time.monotonic()
+        self.stdout_is_terminal = sys.stdout.isatty()  # asked before the bar proxies sys.stdout
         self.done = 0
         self.bar = Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), _RateColumn(),
                             _UsageColumn(), console=console, disable=not console.is_terminal, transient=False,
-                            redirect_stdout=sys.stdout.isatty(), redirect_stderr=True)
+                            redirect_stdout=self.stdout_is_terminal, redirect_stderr=True)
         self.task = self.bar.add_task("extracting", total=total, tokens=0, cost=self._cost())
 
     def _cost(self) -> float | None:
@@ -102,6 +105,23 @@ class RunProgress:
 
     def __exit__(self, *exc: object) -> None:
         self.bar.stop()
+
+    @contextmanager
+    def above(self) -> Iterator[None]:
+        """Print through another console (stdout) above the bar. Rich keeps a live display in order
+        only for its own console; stdout's console bypasses it and would write after the bar's
+        text. When stdout is the same terminal, the bar is erased first and drawn again after."""
+        live = self.bar.live
+        if not live.is_started or not self.stdout_is_terminal:
+            yield
+            return
+        with live._lock:  # rich's own lock around a redraw
+            self.console.control(live._live_render.position_cursor())
+            try:
+                yield
+            finally:
+                sys.stdout.flush()
+                live.refresh()
 
     def advance(self, prompt_tokens: int = 0, completion_tokens: int = 0) -> None:
         self.done += 1
