@@ -92,11 +92,12 @@ def network(facts: list[dict[str, Any]]) -> dict[str, Any]:
     nodes = [{"id": n, "name": names[n], "x": pos[n][0], "y": pos[n][1], "degree": degree[n],
               "anchor": "start" if pos[n][0] > WIDTH / 2 + 1 else "end" if pos[n][0] < WIDTH / 2 - 1 else "middle"}
              for n in order]
+    heaviest = max((len(fs) for fs in edges.values()), default=1)
     return {"width": WIDTH, "height": HEIGHT, "nodes": nodes,
-            "edges": [_edge(s, r, fs, pos, names) for (s, r), fs in sorted(edges.items())]}
+            "edges": [_edge(s, r, fs, pos, names, heaviest) for (s, r), fs in sorted(edges.items())]}
 
 
-def _edge(s: str, r: str, fs: list[dict], pos: dict, names: dict) -> dict[str, Any]:
+def _edge(s: str, r: str, fs: list[dict], pos: dict, names: dict, heaviest: int) -> dict[str, Any]:
     """A curved arrow (so A → B and B → A do not overlap) stopping short of the target node."""
     (x1, y1), (x2, y2) = pos[s], pos[r]
     dx, dy = x2 - x1, y2 - y1
@@ -108,7 +109,8 @@ def _edge(s: str, r: str, fs: list[dict], pos: dict, names: dict) -> dict[str, A
     colour = next(c for c in ("disputed", *CERTAINTIES) if c in certainties)
     weapons = ", ".join(sorted({f["weapon"] for f in fs}))
     return {"path": f"M{x1:.1f},{y1:.1f} Q{cx:.1f},{cy:.1f} {x2:.1f},{y2:.1f}", "weight": len(fs),
-            "width": round(1.5 + 1.5 * min(len(fs), 6), 1), "certainty": colour, "source": s, "target": r,
+            "width": round(1.5 + 5 * (len(fs) - 1) / max(heaviest - 1, 1), 1),  # 1.5 .. 6.5, relative
+            "certainty": colour, "source": s, "target": r,
             "title": f"{names[s]} → {names[r]}: {len(fs)} fact(s) ({weapons}); {colour}"}
 
 
@@ -130,7 +132,7 @@ def timeline(facts: list[dict[str, Any]]) -> dict[str, Any]:
              "title": f"{f['date']}: {f['parties']} — {f['what']} ({f['n_sources']} source(s))"}
             for d, f in dated]
     months = [date(y, m, 1) for y in range(lo.year, hi.year + 2) for m in range(1, 13)]
-    step = max(1, len([m for m in months if lo <= m <= hi]) // 8)
+    step = max(1, -(-len([m for m in months if lo <= m <= hi]) // 6))
     ticks = [{"x": x(m), "label": m.strftime("%Y-%m")} for m in months if lo <= m <= hi][::step]
     lanes = [{"y": 30 + i * LANE, "label": lane} for i, lane in enumerate(LANES)]
     return {"width": TIMELINE_WIDTH, "height": 40 + len(LANES) * LANE, "dots": dots, "ticks": ticks, "lanes": lanes}
