@@ -155,9 +155,12 @@ class Store:
             "CREATE TABLE IF NOT EXISTS schema_version (version INTEGER PRIMARY KEY, name VARCHAR, "
             "applied_at TIMESTAMP DEFAULT current_timestamp)"
         )
-        current, applied = self.version(), []
+        # By the set applied, not the highest: numbers are reserved per task, so 005 may arrive
+        # after a database already has 006.
+        done = {v for (v,) in self.con.execute("SELECT version FROM schema_version").fetchall()}
+        applied = []
         for version, name, sql in migrations():
-            if version <= current:
+            if version in done:
                 continue
             with self.transaction():
                 self.con.execute(sql)
