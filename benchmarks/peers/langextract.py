@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import shutil
 import socket
 import subprocess
@@ -165,7 +166,9 @@ def _free_port() -> int:
 def start_server(gguf: Path, port: int, n_ctx: int) -> subprocess.Popen:
     """llama.cpp's own OpenAI-compatible server, on 127.0.0.1 only; ready when /v1/models answers."""
     proc = subprocess.Popen([sys.executable, "-m", "llama_cpp.server", "--model", str(gguf), "--host", "127.0.0.1",
-                             "--port", str(port), "--n_ctx", str(n_ctx), "--model_alias", "sitrep-local"],
+                             "--port", str(port), "--n_ctx", str(n_ctx), "--model_alias", "sitrep-local",
+                             # as sitrep's embedded provider: every core, batches of 512
+                             "--n_threads", str(os.cpu_count() or 2), "--n_batch", "512"],
                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     deadline = time.time() + 300
     while time.time() < deadline:
