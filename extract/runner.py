@@ -174,3 +174,14 @@ class Runner:
         stats.prompt_tokens += usage.prompt_tokens
         stats.completion_tokens += usage.completion_tokens
         return result
+
+
+def prefetch(docs: Iterable[Document], provider: Provider, factory: Callable[[], Provider], store: Store,
+             options: Options, jobs: int) -> list[DocResult]:
+    """Extract and store documents concurrently, so that a sequential consumer (the eval, which
+    reuses stored runs) finds them done. Returns the results in completion order."""
+    runner = Runner(provider, options, store, jobs, factory)
+    try:
+        return list(runner.run(docs))
+    finally:
+        runner.close()
