@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Any
 
 from rich.console import Console
 
@@ -18,6 +19,7 @@ from extract.progress import RunProgress
 from extract.providers.base import Provider
 from extract.ratelimit import Limits, RateLimiter, default_limits
 from extract.runner import Runner
+from extract.shards import ShardWriter
 from extract.store import Store
 
 
@@ -49,9 +51,20 @@ def limiter_for(provider: Provider, rpm: float | None, tpm: float | None) -> Rat
 def extract_inputs(paths: list[Path], provider: Provider, factory: Callable[[], Provider], store: Store,
                    options: Options, err: Console, report: Callable[[DocResult], None], jobs: int = 1,
                    rpm: float | None = None, tpm: float | None = None,
-                   columns: Columns | None = None) -> int:
-    """Extract every input; `report` prints each result (above the bar). Returns the failures."""
-    runner = Runner(provider, options, store, jobs, factory, limiter_for(provider, rpm, tpm))
+                   columns: Columns | None = None, engine: str = "threads", address: str | None = None,
+                   out: Path | None = None, args: Any = None) -> int:
+    """Extract every input; `report` prints each result (above the bar). Returns the failures.
+    `engine` threads (this machine) or ray (`args`: ProviderArgs for the tasks); `out`: Parquet
+    shards instead of the database."""
+    writer = ShardWriter(out) if out else store
+    if engine == "ray":
+        from extract.engine_ray import RayRunner
+
+        runner: Runner = RayRunner(provider, args, options, writer, jobs, address)
+    elif engine == "threads":
+        runner = Runner(provider, options, writer, jobs, factory, limiter_for(provider, rpm, tpm))
+    else:
+        raise ValueError(f"--engine must be threads or ray, not {engine!r}")
     failures = 0
     count = total(paths)
     try:
@@ -65,4 +78,7 @@ def extract_inputs(paths: list[Path], provider: Provider, factory: Callable[[], 
             err.print(bar.summary(), highlight=False, soft_wrap=True)
     finally:
         runner.close()
+        if out:
+            writer.close()
+            err.print(f"{writer.shards} shard(s) in {out}; load them with `sitrep import {out}`", highlight=False)
     return failures

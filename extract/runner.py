@@ -122,9 +122,7 @@ class Runner:
         try:
             for item in items:
                 if isinstance(item, DocResult):
-                    if self.store is not None and item.status == "failed":  # listed by `sitrep runs`
-                        self.store.write_load_error(item.source, item.error or "")
-                    yield item
+                    yield self._load_failed(item)
                     continue
                 skipped = self._skip(item, {d.doc_id for d in pending.values()})
                 if skipped:
@@ -136,6 +134,12 @@ class Runner:
                 yield from self._drain(pending, block=True)
         finally:
             pool.shutdown(wait=True, cancel_futures=True)
+
+    def _load_failed(self, result: DocResult) -> DocResult:
+        """An input that never became a document is recorded, so that `sitrep runs` lists it."""
+        if self.store is not None and result.status == "failed":
+            self.store.write_load_error(result.source, result.error or "")
+        return result
 
     def _skip(self, doc: Document, in_flight: set[str]) -> DocResult | None:
         """A finished identical run is not redone (unless --force); nor is a text already in flight."""
