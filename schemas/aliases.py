@@ -41,4 +41,5 @@ CANONICAL_COUNTRY_NAMES: dict[str, str] = {
     "USA": "United States", "GBR": "United Kingdom", "TWN": "Taiwan", "VNM": "Vietnam",
     "BOL": "Bolivia", "VEN": "Venezuela", "TZA": "Tanzania", "MDA": "Moldova", "CZE": "Czechia",
     "LAO": "Laos", "CHN": "China", "TUR": "Turkey",
+    "COD": "Democratic Republic of the Congo", "COG": "Republic of the Congo", "PSE": "Palestine",
 }
