@@ -31,6 +31,7 @@ from extract.cli_options import (
 from extract.models import ModelError
 from extract.pipeline import DocResult, Options, extract_paths
 from extract.providers import make_provider
+from extract.providers.recording import Recording
 from extract.store import DEFAULT_DB, Store
 
 app = typer.Typer(help="Turn defence and foreign-affairs articles into validated, grounded facts in DuckDB.",
@@ -75,7 +76,7 @@ def extract(
         options = Options(max_retries=max_retries, chunk_chars=chunk_chars, force=force, reask_ungrounded=reask,
                           passes=passes, example=example, temperature=temperature)
         backend = make_provider(provider, model, base_url, fixtures, timeout_s=timeout)
-        backend.record_dir = record
+        backend = Recording(backend, record) if record else backend
         store = Store(db)
     except (ValueError, *USER_ERRORS) as exc:
         fail(str(exc))

@@ -13,37 +13,42 @@ from typing import TypeVar
 
 from pydantic import BaseModel
 
-from extract import chunking, rows
+from extract import chunking, rows, small, small_prompt
 from extract.ground import ground_quotes
-from extract.llm import ExtractionFailed, structured
+from extract.limits import MAX_CHUNKS, TooLong, cap_strings, check_chunks
+from extract.llm import ExtractionFailed, ReaskPolicy, reask_defaults, structured
 from extract.load import Document, LoadError, load_path
 from extract.normalise import normalise
 from extract.prompt import EXAMPLE_PLACES, PROMPT_VERSION, messages, prompt_hash, reask_ungrounded
-from extract.providers.base import Provider, ProviderError, Usage
-from extract.salvage import salvage
-from extract.store import RunInfo, Store
+from extract.providers.base import ConfigError, Provider, ProviderError, Usage
+from extract.redact import redact, safe_url
+from extract.store import NotStored, RunInfo, Store
 from extract.support import drop_unsupported
 from schemas.records import SCHEMA_VERSION, ActorList, Events, Extraction
 
 log = logging.getLogger("sitrep")
 T = TypeVar("T", bound=BaseModel)
-PASSES = ("single", "per-type")
+PASSES = ("single", "per-type", "small")  # `--strategy`; small: extract/small.py
+# The strategy a provider gets when none is chosen: the embedded 1.5B model needs the small-model
+# strategy (benchmarks/ablation.md); large remote models answer in one pass.
+DEFAULT_STRATEGY: dict[str, str] = {}
 RESPONSE_SCHEMAS = {m.__name__: m.model_json_schema() for m in (Extraction, ActorList, Events)}
 
 
 @dataclass
 class Options:
-    max_retries: int | None = None  # None: the provider's default (re-asks pay off on large models)
+    max_retries: int | None = None  # None: the provider's default (extract.llm.REASK_DEFAULTS)
     reask_ungrounded: bool | None = None
     chunk_chars: int = 12_000
     force: bool = False
     repeat: int = 0
-    passes: str = "single"
+    passes: str | None = None  # the strategy (--strategy); None: the provider's default (DEFAULT_STRATEGY)
     example: str = "system"  # where the worked example goes: system | turns | none
     temperature: float | None = None  # None: the provider's own default
+    max_chunks: int = MAX_CHUNKS  # a longer document is refused before its first model call
 
     def __post_init__(self) -> None:
-        if self.passes not in PASSES:
+        if self.passes is not None and self.passes not in PASSES:
             raise ValueError(f"passes must be one of {', '.join(PASSES)}, not {self.passes!r}")
         if self.example not in EXAMPLE_PLACES:
             raise ValueError(f"example must be one of {', '.join(EXAMPLE_PLACES)}, not {self.example!r}")
@@ -52,20 +57,22 @@ class Options:
 
     def for_provider(self, provider: Provider) -> Options:
         """These options with the provider's defaults filled in."""
-        return replace(self,
-                       max_retries=provider.default_max_retries if self.max_retries is None else self.max_retries,
-                       reask_ungrounded=(provider.default_reask_ungrounded if self.reask_ungrounded is None
+        default = reask_defaults(provider.name)
+        return replace(self, passes=self.passes or DEFAULT_STRATEGY.get(provider.name, "single"),
+                       max_retries=default.max_retries if self.max_retries is None else self.max_retries,
+                       reask_ungrounded=(default.reask_ungrounded if self.reask_ungrounded is None
                                          else self.reask_ungrounded))
 
     def variant(self, provider: Provider) -> str:
         """Options that change what is extracted, where they differ from the provider's defaults,
         become part of the run's identity."""
-        default, options = Options(), self.for_provider(provider)
-        parts = [] if options.reask_ungrounded == provider.default_reask_ungrounded else [
+        default, options, reask = Options(), self.for_provider(provider), reask_defaults(provider.name)
+        parts = [] if options.reask_ungrounded == reask.reask_ungrounded else [
             "reask" if options.reask_ungrounded else "noreask"]
         parts += [] if self.chunk_chars == default.chunk_chars else [f"chunk={self.chunk_chars}"]
-        parts += [] if options.max_retries == provider.default_max_retries else [f"retries={options.max_retries}"]
-        parts += [] if self.passes == default.passes else [f"passes={self.passes}"]
+        parts += [] if options.max_retries == reask.max_retries else [f"retries={options.max_retries}"]
+        parts += [] if options.passes == "single" else [f"passes={options.passes}"]
+        parts += [small.variant()] if options.passes == "small" else []
         parts += [] if self.example == default.example else [f"example={self.example}"]
         parts += [] if self.temperature is None else [f"temp={self.temperature:g}"]
         return ",".join(parts)
@@ -87,67 +94,84 @@ class DocResult:
 
 
 def run_info(doc: Document, provider: Provider, options: Options | None = None) -> RunInfo:
-    options = options or Options()
+    options = (options or Options()).for_provider(provider)
     variant = options.variant(provider)
     input_sha = hashlib.sha256(doc.prompt_text.encode()).hexdigest()[:16]
-    return RunInfo(repeat=options.repeat, variant=variant, input_sha=input_sha,
-        doc_id=doc.doc_id, provider=provider.name, model=provider.model, prompt_version=PROMPT_VERSION,
-        prompt_hash=prompt_hash(RESPONSE_SCHEMAS), schema_version=SCHEMA_VERSION,
-        params={**provider.params(), "input_sha256": input_sha,
+    params = provider.params()
+    return RunInfo(repeat=options.repeat, variant=variant, input_sha=input_sha, backend=backend_of(params),
+        doc_id=doc.doc_id, provider=provider.name, model=provider.model,
+        prompt_version=small_prompt.VERSION if options.passes == "small" else PROMPT_VERSION,
+        prompt_hash=small_prompt.prompt_hash() if options.passes == "small" else prompt_hash(RESPONSE_SCHEMAS),
+        schema_version=SCHEMA_VERSION,
+        params={**params, "input_sha256": input_sha,
                 **({"repeat": options.repeat} if options.repeat else {}),
                 **({"variant": variant} if variant else {})},
     )
 
 
+def backend_of(params: dict) -> str:
+    """Where the answers come from, for the run identity: the server address (no credentials) or the
+    replay fixtures folder. Two servers with the same --model are two runs."""
+    if params.get("base_url"):
+        return safe_url(str(params["base_url"]))
+    return str(Path(params["fixtures"]).resolve()) if params.get("fixtures") else ""
+
+
 def _ask(provider: Provider, doc: Document, msgs: list[dict[str, str]], model: type[T], options: Options,
-         notes: list[str], known: list | None = None) -> T:
-    """One validated answer; quotes not found in the text are re-asked once. When every re-ask
-    fails, the valid records of the last answer are kept and the dropped ones noted."""
+         notes: list[str], usage: Usage, known: list | None = None) -> tuple[T, str | None]:
+    """One validated answer, and the list a backend cut short (None); quotes not found in the text are
+    re-asked once. Records that fail every re-ask are dropped and named in `notes` (extract/llm.py)."""
     context = {"published": doc.published, "actors": known or []}
+    policy = ReaskPolicy(options.max_retries, options.temperature, reask_defaults(provider.name).reask_temperature)
     try:
-        result = structured(provider, msgs, model, options.max_retries, context, options.temperature)
-    except ExtractionFailed as exc:
-        if exc.raw is None:
-            raise
-        try:
-            result, dropped = salvage(exc.raw, model, context)
-        except ValueError:
-            raise exc from None
-        notes += dropped or [str(exc)[:300]]
-        return result
-    missing = [s.quote for s in ground_quotes(rows.all_quotes(result), doc.text) if not s.grounded]
-    if not missing or not options.reask_ungrounded:
-        return result
-    followup = [*msgs, {"role": "assistant", "content": result.model_dump_json(exclude_defaults=True)},
+        answer = structured(provider, msgs, model, context, policy)
+    except (ExtractionFailed, ProviderError) as exc:
+        usage.add(exc.usage)
+        raise
+    usage.add(answer.usage)
+    notes += answer.notes
+    missing = [s.quote for s in ground_quotes(rows.all_quotes(answer.result), doc.text) if not s.grounded]
+    if not missing or not options.reask_ungrounded or answer.notes:  # a salvaged answer is not re-asked
+        return answer.result, answer.cut_in
+    followup = [*msgs, {"role": "assistant", "content": answer.result.model_dump_json(exclude_defaults=True)},
                 {"role": "user", "content": reask_ungrounded(missing)}]
     try:
-        return structured(provider, followup, model, options.max_retries, context, options.temperature)
-    except ExtractionFailed as exc:
+        again = structured(provider, followup, model, context, policy.followup())
+    except (ExtractionFailed, ProviderError) as exc:
+        usage.add(exc.usage)
+        if not isinstance(exc, ExtractionFailed):
+            raise
         log.warning("re-ask for ungrounded quotes failed, keeping the first answer: %s", exc)
-        return result
+        return answer.result, answer.cut_in
+    usage.add(again.usage)
+    return again.result, again.cut_in
 
 
-def _extract_chunk(provider: Provider, doc: Document, text: str, options: Options, notes: list[str]) -> Extraction:
+def _extract_chunk(provider: Provider, doc: Document, text: str, options: Options, notes: list[str],
+                   usage: Usage) -> Extraction:
     """`single`: everything in one answer. `per-type`: actors first, then events given those actors;
     both requests share the system prompt and the article, so the second re-reads only its task."""
+    if options.passes == "small":
+        return small.extract_chunk(provider, doc, text, options, notes, usage)
     if options.passes == "single":
-        provider.cut_in = None
-        result = _ask(provider, doc, messages(doc, text, example=options.example), Extraction, options, notes)
-        if provider.cut_in != "actors":
+        msgs = messages(doc, text, example=options.example)
+        result, cut_in = _ask(provider, doc, msgs, Extraction, options, notes, usage)
+        if cut_in != "actors":
             return result
         notes.append("the answer looped in its actor list; asked again for the events")
-        return _events(provider, doc, text, options, notes, result.actors)
-    actors = _ask(provider, doc, messages(doc, text, "actors", options.example), ActorList, options, notes).actors
-    return _events(provider, doc, text, options, notes, actors)
+        return _events(provider, doc, text, options, notes, usage, result.actors)
+    msgs = messages(doc, text, "actors", options.example)
+    actors = _ask(provider, doc, msgs, ActorList, options, notes, usage)[0].actors
+    return _events(provider, doc, text, options, notes, usage, actors)
 
 
-def _events(provider: Provider, doc: Document, text: str, options: Options, notes: list[str],
+def _events(provider: Provider, doc: Document, text: str, options: Options, notes: list[str], usage: Usage,
             actors: list) -> Extraction:
     """Events given known actors; the request shares the prefix (system prompt, article) with the
     one before it, so only the new task is read."""
     names = ", ".join(a.name for a in actors) or "none yet"
     prompt = messages(doc, text, "events", options.example, actors=names)
-    events = _ask(provider, doc, prompt, Events, options, notes, actors)
+    events, _ = _ask(provider, doc, prompt, Events, options, notes, usage, actors)
     return Extraction.model_construct(actors=[*actors, *events.actors], transfers=events.transfers,
                                       meetings=events.meetings, deployments=events.deployments)
 
@@ -161,42 +185,46 @@ def extract_document(doc: Document, provider: Provider, store: Store | None = No
         return DocResult(doc.source, "skipped", doc, run.run_id)
     if store is not None:
         store.release()  # readers may open the database while the model works
-    before = Usage(**vars(provider.usage))
-    notes: list[str] = []
+    usage, notes = Usage(), []
     try:
         chunks = chunking.split(doc.prompt_text, options.chunk_chars)
-        parts = [_extract_chunk(provider, doc, chunk, options, notes) for chunk in chunks]
+        check_chunks(doc.source, len(doc.prompt_text), len(chunks), options.max_chunks)
+        parts = [_extract_chunk(provider, doc, chunk, options, notes, usage) for chunk in chunks]
         extraction, dropped = drop_unsupported(chunking.merge(parts), doc.text)
         notes += dropped
         extraction = normalise(extraction)
+        notes += cap_strings(extraction)
         error = None
-    except (ExtractionFailed, ProviderError) as exc:
-        extraction, error = None, str(exc)
-    usage = _delta(provider.usage, before)
+    except ConfigError:
+        raise  # every document would fail the same way: the batch stops (extract_paths, the CLI)
+    except (ExtractionFailed, ProviderError, TooLong) as exc:
+        extraction, error = None, redact(str(exc))
     table_rows = rows.to_rows(extraction, doc.text) if extraction else None
     status = "failed" if error else "partial" if notes else "ok"
     message = error or ("; ".join(notes) if notes else None)
     if store is not None:
-        store.write_run(doc, run, usage, table_rows, status, message)
+        try:
+            store.write_run(doc, run, usage, table_rows, status, message)
+        except NotStored as exc:  # the answer is kept for the next run; the batch goes on
+            status, message = "failed", str(exc)
     return DocResult(doc.source, status, doc, run.run_id, extraction, message, usage)
 
 
 def extract_paths(paths: Iterable[Path], provider: Provider, store: Store | None = None,
                   options: Options | None = None,
                   on_done: Callable[[DocResult], None] | None = None) -> Iterator[DocResult]:
-    """Extract many files; a bad file is reported and the batch goes on."""
+    """Extract many files; a bad file is reported and the batch goes on. A ConfigError (a rejected key)
+    ends the batch: it is raised by the first document, not repeated for every file."""
     for path in paths:
         try:
             doc = load_path(path)
         except LoadError as exc:
             result = DocResult(str(path), "failed", error=str(exc))
+            if store is not None:
+                store.write_load_error(str(path), str(exc))
         else:
             result = extract_document(doc, provider, store, options)
         if on_done:
             on_done(result)
         yield result
 
-
-def _delta(now: Usage, before: Usage) -> Usage:
-    return Usage(now.calls - before.calls, now.prompt_tokens - before.prompt_tokens,
-                 now.completion_tokens - before.completion_tokens, now.seconds - before.seconds)

@@ -43,15 +43,19 @@ def test_nothing_usable_is_an_error():
 
 def test_an_answer_cut_in_its_actor_list_is_followed_by_an_events_request(tmp_path):
     """The loop guard cut the actor list: the pipeline asks for the events given those actors."""
+    from dataclasses import replace
+
     from extract.load import document_from_text
     from extract.pipeline import extract_document
     from extract.providers.replay import ReplayProvider
 
     class CutOnce(ReplayProvider):
+        calls = 0
+
         def raw_create(self, **kwargs):
             out = super().raw_create(**kwargs)
-            self.cut_in = "actors" if self.usage.calls == 0 else None
-            return out
+            self.calls += 1
+            return replace(out, cut_in="actors" if self.calls == 1 else None)
 
     actors = {"actors": [{"evidence": ["Norway"], "name": "Norway", "kind": "state"},
                          {"evidence": ["Ukraine"], "name": "Ukraine", "kind": "state"}]}
@@ -67,6 +71,6 @@ def test_an_answer_cut_in_its_actor_list_is_followed_by_an_events_request(tmp_pa
     provider.raw_create = lambda **kw: seen.append(kw["messages"][-1]["content"]) or create(**kw)
     doc = document_from_text("Norway sends NASAMS. Norway will deliver two NASAMS launchers to Ukraine.")
     result = extract_document(doc, provider)
-    assert provider.usage.calls == 2 and "Using these actors: Norway, Ukraine." in seen[1]
+    assert result.usage.calls == 2 and "Using these actors: Norway, Ukraine." in seen[1]
     assert [(t.supplier, t.recipient) for t in result.extraction.transfers] == [("Norway", "Ukraine")]
     assert result.status == "partial" and "looped in its actor list" in result.error

@@ -22,7 +22,7 @@ def test_per_type_asks_twice_and_the_second_pass_may_name_first_pass_actors(tmp_
     doc = document_from_text(ARTICLE)
     result = extract_document(doc, provider, None, Options(passes="per-type"))
     assert result.status == "ok", result.error
-    assert provider.usage.calls == 2
+    assert result.usage.calls == 2
     assert [a.name for a in result.extraction.actors] == ["Norway", "Lithuania"]
     assert result.extraction.transfers[0].recipient == "Lithuania"
 

@@ -6,7 +6,6 @@ from extract.load import document_from_text
 from extract.pipeline import Options, extract_document, run_info
 from extract.prompt import EXAMPLE_ANSWER, EXAMPLE_ARTICLE, SYSTEM, messages
 from extract.providers import make_provider
-from extract.providers.local import is_reask
 from extract.providers.replay import article_of
 from schemas.records import ActorList, Extraction
 
@@ -48,13 +47,6 @@ def test_the_events_pass_sees_an_events_first_example():
     example = json.loads(messages(doc, doc.prompt_text, "events", example="turns", actors="Norway")[2]["content"])
     assert list(example) == ["transfers", "meetings", "deployments", "actors"] and example["actors"] == []
     Events.model_validate(example, context={"actors": Extraction.model_validate(EXAMPLE_ANSWER).actors})
-
-
-def test_a_reask_is_recognised_after_the_article_not_after_the_example():
-    doc = document_from_text(ARTICLE)
-    first = messages(doc, doc.prompt_text, example="turns")
-    assert not is_reask(first)
-    assert is_reask([*first, {"role": "assistant", "content": "{}"}, {"role": "user", "content": "fix it"}])
 
 
 def test_example_place_and_temperature_are_part_of_the_run_identity():

@@ -1,13 +1,22 @@
-"""Provider registry: name → class, and the default choice when none is named."""
+"""Provider registry: name → class, and the default choice when none is named.
+
+Classes are imported when chosen, so the embedded model's module is not loaded for a remote run."""
 
 from __future__ import annotations
 
+import importlib
 import os
 from pathlib import Path
 
-from extract.providers.base import Provider, ProviderError, Usage
+from extract.providers.base import ConfigError, Provider, ProviderError, Settings, Usage
 
-NAMES = ("local", "openai", "openai-compatible", "replay")
+REGISTRY: dict[str, str] = {
+    "local": "extract.providers.local:LocalProvider",
+    "openai": "extract.providers.openai_compat:OpenAIProvider",
+    "openai-compatible": "extract.providers.openai_compat:OpenAICompatibleProvider",
+    "replay": "extract.providers.replay:ReplayProvider",
+}
+NAMES = tuple(REGISTRY)
 
 
 def default_provider_name(base_url: str | None) -> str:
@@ -19,6 +28,13 @@ def default_provider_name(base_url: str | None) -> str:
     return "local"
 
 
+def provider_class(name: str) -> type[Provider]:
+    if name not in REGISTRY:
+        raise ConfigError(f"unknown provider {name!r}; choose one of {', '.join(NAMES)}")
+    module, cls = REGISTRY[name].split(":")
+    return getattr(importlib.import_module(module), cls)
+
+
 def make_provider(
     name: str | None = None,
     model: str | None = None,
@@ -26,31 +42,11 @@ def make_provider(
     fixtures: Path | None = None,
     timeout_s: float | None = None,
 ) -> Provider:
-    """The named backend (or the default one); `timeout_s` per request, None for the backend's own
-    default (300 s remote, 900 s for the embedded model, whose long answers take minutes on 2 cores)."""
+    """The named backend (or the default one); `timeout_s` per model call, retries included, None for
+    the backend's own default (300 s remote, 900 s for the embedded model, whose long answers take
+    minutes on 2 cores)."""
     name = name or default_provider_name(base_url)
-    if name == "local":
-        from extract.providers.local import LocalProvider
-
-        return LocalProvider(model=model or "", **({"timeout_s": timeout_s} if timeout_s else {}))
-    if name == "openai":
-        import instructor
-
-        from extract.providers.openai_compat import OpenAIProvider
-
-        return OpenAIProvider(model=model or "gpt-4o-mini", mode=instructor.Mode.TOOLS, timeout_s=timeout_s or 300.0)
-    if name == "openai-compatible":
-        if not base_url:
-            raise ProviderError("provider 'openai-compatible' needs --base-url, e.g. http://127.0.0.1:8080/v1")
-        from extract.providers.openai_compat import OpenAIProvider
-
-        return OpenAIProvider(model=model or "default", base_url=base_url, timeout_s=timeout_s or 300.0,
-                              name="openai-compatible")
-    if name == "replay":
-        from extract.providers.replay import ReplayProvider
-
-        return ReplayProvider(model=model or "replay", fixtures=fixtures or Path("tests/fixtures/replay"))
-    raise ProviderError(f"unknown provider {name!r}; choose one of {', '.join(NAMES)}")
+    return provider_class(name).from_settings(Settings(model, base_url, fixtures, timeout_s))
 
 
-__all__ = ["NAMES", "Provider", "ProviderError", "Usage", "default_provider_name", "make_provider"]
+__all__ = ["NAMES", "ConfigError", "Provider", "ProviderError", "Usage", "default_provider_name", "make_provider"]

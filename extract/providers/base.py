@@ -1,29 +1,74 @@
 """One small interface for every model backend.
 
-A provider turns OpenAI-style chat kwargs into an OpenAI ChatCompletion (`raw_create`).
-Everything above it (instructor's structured output, validation, re-asks, metering, recording)
-is shared, so OpenAI, an OpenAI-compatible server, the embedded model and replayed recordings
-all go through the same code path.
+A provider sends one OpenAI-style chat request and returns a `Reply`: the ChatCompletion, the
+seconds it took and, for a backend that cut its answer short, which list it cut. It declares a
+plain `capability` (how it can be asked for JSON: tools, json_schema or json). Everything above
+it (structured output, validation, re-asks, salvage) lives in `extract/llm.py`, the one module
+that knows instructor, so OpenAI, an OpenAI-compatible server, the embedded model and replayed
+recordings all go through the same code path and no provider depends on instructor.
 """
 
 from __future__ import annotations
 
-import json
-import logging
 import time
 from abc import ABC, abstractmethod
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, ClassVar, Literal
 
-import instructor
 from openai.types.chat import ChatCompletion
 
-log = logging.getLogger("sitrep.llm")
+Capability = Literal["tools", "json_schema", "json"]
 
 
 class ProviderError(RuntimeError):
-    """A backend that cannot be used as configured; the message says how to fix it."""
+    """A backend that cannot be used as configured, or that failed; the message says how to fix it.
+    `usage` is what the structured call had spent before the failure (set by extract.llm)."""
+
+    usage: Any = None
+
+
+class ConfigError(ProviderError):
+    """The backend is configured wrongly (a rejected key, no access): every document would fail the
+    same way, so a batch stops at the first one instead of repeating the message per file."""
+
+
+class BadAnswer(ProviderError):
+    """The server answered, but not with a usable chat completion (an HTML page, no choices)."""
+
+
+@dataclass
+class Usage:
+    calls: int = 0
+    prompt_tokens: int = 0
+    completion_tokens: int = 0
+    seconds: float = 0.0
+
+    @property
+    def total_tokens(self) -> int:
+        return self.prompt_tokens + self.completion_tokens
+
+    def add(self, other: Usage | None) -> None:
+        if other is None:
+            return
+        self.calls += other.calls
+        self.prompt_tokens += other.prompt_tokens
+        self.completion_tokens += other.completion_tokens
+        self.seconds += other.seconds
+
+
+@dataclass(frozen=True)
+class Reply:
+    """One answered request. `cut_in` names the list a backend cut short (the loop guard), else None."""
+
+    completion: ChatCompletion
+    seconds: float = 0.0
+    cut_in: str | None = None
+
+    @property
+    def usage(self) -> Usage:
+        u = self.completion.usage
+        return Usage(1, (u.prompt_tokens or 0) if u else 0, (u.completion_tokens or 0) if u else 0, self.seconds)
 
 
 def completion(source: str, content: str, model: str, finish: str = "stop", prompt_tokens: int = 0,
@@ -36,71 +81,47 @@ def completion(source: str, content: str, model: str, finish: str = "stop", prom
                   "total_tokens": prompt_tokens + completion_tokens}})
 
 
-@dataclass
-class Usage:
-    calls: int = 0
-    prompt_tokens: int = 0
-    completion_tokens: int = 0
-    seconds: float = 0.0
-
-    def add(self, other: Usage) -> None:
-        self.calls += other.calls
-        self.prompt_tokens += other.prompt_tokens
-        self.completion_tokens += other.completion_tokens
-        self.seconds += other.seconds
+def answer_text(completion: ChatCompletion | None) -> str | None:
+    """What the model wrote: the message content, or the arguments of its tool call (tools capability)."""
+    if completion is None or not completion.choices:
+        return None
+    message = completion.choices[0].message
+    if message.content:
+        return message.content
+    calls = message.tool_calls or []
+    function = getattr(calls[0], "function", None) if calls else None
+    return function.arguments if function is not None else None
 
 
 @dataclass
+class Settings:
+    """What the command line can say about a backend; each provider class takes what it needs."""
+
+    model: str | None = None
+    base_url: str | None = None
+    fixtures: Path | None = None
+    timeout_s: float | None = None
+
+
 class Provider(ABC):
-    model: str
-    mode: instructor.Mode = instructor.Mode.JSON
-    usage: Usage = field(default_factory=Usage)
-    record_dir: Path | None = None
+    """A backend. Subclasses are dataclasses with a `model` field and set `name` and `capability`."""
 
-    name: str = "base"
-    # Re-asks that pay off on this backend; pipeline Options left at None take these.
-    default_max_retries: int = 2
-    default_reask_ungrounded: bool = True
-    # Set by a backend that cut its last answer short (the list it was writing), else None.
-    cut_in: str | None = field(default=None, init=False)
+    name: ClassVar[str] = "base"
+    capability: ClassVar[Capability] = "json"
+    model: str
+
+    @classmethod
+    @abstractmethod
+    def from_settings(cls, settings: Settings) -> Provider:
+        """The provider as the command line configured it; raises ConfigError when it cannot be used."""
 
     @abstractmethod
-    def raw_create(self, **kwargs: Any) -> ChatCompletion:
-        """Send one chat request, return the completion."""
+    def raw_create(self, **request: Any) -> Reply:
+        """Send one chat request (messages, response_format or tools, temperature), return the reply."""
 
     def params(self) -> dict[str, Any]:
         """What is stored with each run. Never a secret."""
-        return {"mode": self.mode.value}
+        return {"capability": self.capability}
 
     def close(self) -> None:  # noqa: B027 - optional hook
         """Release the backend (free a loaded model, stop a server)."""
-
-    def _metered_create(self, **kwargs: Any) -> ChatCompletion:
-        start = time.perf_counter()
-        completion = self.raw_create(**kwargs)
-        self.usage.calls += 1
-        self.usage.seconds += time.perf_counter() - start
-        seconds = time.perf_counter() - start
-        usage = completion.usage
-        if usage:
-            self.usage.prompt_tokens += usage.prompt_tokens or 0
-            self.usage.completion_tokens += usage.completion_tokens or 0
-        log.info("%s call %d: %s prompt + %s completion tokens, %.1f s, finish=%s", self.name, self.usage.calls,
-                 usage.prompt_tokens if usage else "?", usage.completion_tokens if usage else "?", seconds,
-                 completion.choices[0].finish_reason if completion.choices else "?")
-        if self.record_dir is not None:
-            self._record(kwargs["messages"], completion)
-        return completion
-
-    def _record(self, messages: list[dict], completion: ChatCompletion) -> None:
-        """Append the response to a replay fixture keyed by the article's opening words."""
-        from extract.providers.replay import fixture_for
-
-        path, fixture = fixture_for(self.record_dir, messages)
-        fixture["responses"].append(completion.choices[0].message.content or "")
-        path.write_text(json.dumps(fixture, ensure_ascii=False, indent=1), encoding="utf-8")
-
-    def instructor_client(self) -> instructor.Instructor:
-        return instructor.Instructor(
-            client=None, create=instructor.patch(create=self._metered_create, mode=self.mode), mode=self.mode
-        )

@@ -3,7 +3,8 @@
 Why in-process rather than llama.cpp's server on loopback: one process, no port, no start-up
 race, and llama-cpp-python keeps the KV cache of the previous request, so the fixed system
 prompt (and the article, across passes) is not re-read. Output is constrained by a grammar built
-from the pydantic JSON schema (instructor's JSON_SCHEMA mode), so it always parses.
+from the pydantic JSON schema: the request's `json_schema` response format is translated into the
+`json_object` + schema form, the only one llama-cpp-python builds a grammar for.
 """
 
 from __future__ import annotations
@@ -15,18 +16,14 @@ import threading
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, ClassVar
 
-import instructor
-from openai.types.chat import ChatCompletion
-
-from extract.models import ModelSpec, ensure_model, get_spec
-from extract.providers.base import Provider, ProviderError, completion
+from extract.models import ModelError, ModelSpec, ensure_model, get_spec
+from extract.providers.base import Capability, ConfigError, Provider, ProviderError, Reply, Settings, completion
 from extract.providers.loopguard import close_json, looping
 
 log = logging.getLogger("sitrep.llm")
 
-_SCHEMA_INTRO = "As a genius expert"
 CTX_STEP = 4096
 
 
@@ -39,44 +36,47 @@ def compact_schema(schema: Any) -> Any:
     return schema
 
 
-def _compact_system(messages: list[dict], schema: dict | None, keep_schema: bool) -> list[dict]:
-    """Drop (or compact) the schema dump instructor appends to the system message.
+def grammar_format(response_format: dict[str, Any] | None) -> dict[str, Any] | None:
+    """The response format llama-cpp-python turns into a grammar: {"type": "json_object", "schema": …}.
 
-    The grammar already forces the structure, and the dump costs about 1,900 prompt tokens (30 s of
-    prompt processing on 2 cores); the prompt's rules and example carry the semantics instead.
-    """
-    if not schema or messages[0]["role"] != "system" or _SCHEMA_INTRO not in messages[0]["content"]:
+    OpenAI's structured-output form {"type": "json_schema", "json_schema": {"schema": …}} is ignored
+    by llama-cpp-python, which would then sample unconstrained; anything we cannot translate is an
+    error rather than a silent loss of the grammar."""
+    if not response_format:
+        return None
+    kind = response_format.get("type")
+    if kind == "json_object":
+        return response_format
+    if kind == "json_schema" and isinstance(response_format.get("json_schema", {}).get("schema"), dict):
+        return {"type": "json_object", "schema": response_format["json_schema"]["schema"]}
+    raise ProviderError(f"local: cannot constrain the output to response_format {kind!r}")
+
+
+def with_schema(messages: list[dict], schema: dict) -> list[dict]:
+    """The compact schema appended to the system message (--schema-in-prompt experiments): the grammar
+    already forces the structure, and the full dump costs about 1,900 prompt tokens (30 s on 2 cores)."""
+    dump = json.dumps(compact_schema(schema), separators=(",", ":"), ensure_ascii=False)
+    if not messages or messages[0]["role"] != "system":
         return messages
-    head = messages[0]["content"].split(_SCHEMA_INTRO)[0].rstrip()
-    if keep_schema:
-        dump = json.dumps(compact_schema(schema), separators=(",", ":"), ensure_ascii=False)
-        head = f"{head}\n\nAnswer with one JSON object matching this JSON schema:\n{dump}"
+    head = f"{messages[0]['content']}\n\nAnswer with one JSON object matching this JSON schema:\n{dump}"
     return [{"role": "system", "content": head}, *messages[1:]]
-
-
-def is_reask(messages: list[dict]) -> bool:
-    """True when the model already answered this article: an assistant turn after its <article> message."""
-    last_article = max((i for i, m in enumerate(messages) if m["role"] == "user" and "<article>" in m["content"]),
-                       default=-1)
-    return any(m["role"] == "assistant" for m in messages[last_article + 1:]) if last_article >= 0 else False
 
 
 @dataclass
 class LocalProvider(Provider):
+    name: ClassVar[str] = "local"
+    capability: ClassVar[Capability] = "json_schema"
     model: str = ""
-    mode: instructor.Mode = instructor.Mode.JSON_SCHEMA
     threads: int = 0
     temperature: float = 0.0
-    reask_temperature: float = 0.3
     max_output_tokens: int = 3072
     seed: int = 0
     timeout_s: float = 900.0
     schema_in_prompt: bool = False
-    name: str = "local"
-    # Measured on the dev set: re-asks to the 1.5B model mostly return the same answer (also at
-    # temperature 0.3) and double the time per article; salvage keeps the valid records instead.
-    default_max_retries: int = 0
-    default_reask_ungrounded: bool = False
+
+    @classmethod
+    def from_settings(cls, settings: Settings) -> LocalProvider:
+        return cls(model=settings.model or "", **({"timeout_s": settings.timeout_s} if settings.timeout_s else {}))
 
     def __post_init__(self) -> None:
         self.spec: ModelSpec = get_spec(self.model or None)
@@ -88,7 +88,7 @@ class LocalProvider(Provider):
 
     def params(self) -> dict[str, Any]:
         return {**super().params(), "threads": self.threads, "temperature": self.temperature,
-                "reask_temperature": self.reask_temperature, "max_output_tokens": self.max_output_tokens,
+                "max_output_tokens": self.max_output_tokens,
                 "seed": self.seed, "timeout_s": self.timeout_s, "schema_in_prompt": self.schema_in_prompt,
                 "sha256": self.spec.sha256}
 
@@ -100,8 +100,11 @@ class LocalProvider(Provider):
         try:
             from llama_cpp import Llama
         except ImportError as exc:
-            raise ProviderError("the local provider needs llama-cpp-python; run `make install`") from exc
-        path = ensure_model(self.spec)
+            raise ConfigError("the local provider needs llama-cpp-python; run `make install`") from exc
+        try:
+            path = ensure_model(self.spec)
+        except ModelError as exc:  # every document would fail the same way: stop the batch once
+            raise ConfigError(str(exc)) from exc
         self.close()
         self._llama = Llama(model_path=str(path), n_ctx=n_ctx, n_threads=self.threads, n_batch=512,
                             seed=self.seed, verbose=False)
@@ -123,22 +126,26 @@ class LocalProvider(Provider):
             self._load(min(self.context_limit, -(-need // CTX_STEP) * CTX_STEP))
         return self._llama
 
-    def raw_create(self, **kwargs: Any) -> ChatCompletion:
+    def raw_create(self, **request: Any) -> Reply:
         """Streamed, so that a looping answer or one past `timeout_s` can be stopped mid-way."""
-        response_format = kwargs.get("response_format") or {}
-        messages = _compact_system(kwargs["messages"], response_format.get("schema"), self.schema_in_prompt)
+        response_format = grammar_format(request.get("response_format"))
+        messages = request["messages"]
+        if self.schema_in_prompt and response_format and "schema" in response_format:
+            messages = with_schema(messages, response_format["schema"])
+        start = time.perf_counter()
         with self._lock:
-            self.cut_in = None
             llama = self._ensure_ctx(messages)
             stream = llama.create_chat_completion(
-                messages=messages, response_format=response_format or None, temperature=self._temperature(kwargs),
+                messages=messages, response_format=response_format, temperature=request.get("temperature",
+                                                                                               self.temperature),
                 max_tokens=self.max_output_tokens, seed=self.seed, stream=True)
-            content, generated, finish = self._read(stream)
+            content, generated, finish, cut_in = self._read(stream)
             prompt_tokens = max(llama.n_tokens - generated, 0)
-        return completion("local", content, self.model, finish, prompt_tokens, generated)
+        answer = completion("local", content, self.model, finish, prompt_tokens, generated)
+        return Reply(answer, time.perf_counter() - start, cut_in)
 
-    def _read(self, stream: Iterator[dict]) -> tuple[str, int, str]:
-        """Content, tokens generated and finish reason; cut short when the model loops."""
+    def _read(self, stream: Iterator[dict]) -> tuple[str, int, str, str | None]:
+        """Content, tokens generated, finish reason and the list cut short when the model loops."""
         parts: list[str] = []
         finish = "length"
         deadline = time.monotonic() + self.timeout_s
@@ -154,21 +161,15 @@ class LocalProvider(Provider):
             text = "".join(parts)
             if looping(text):
                 stream.close()
-                content, self.cut_in = close_json(text)
+                content, cut_in = close_json(text)
                 log.warning("local: the model repeated itself in %s after %d tokens; kept the records before "
-                            "the loop", self.cut_in, len(parts))
-                return content, len(parts), "stop"
+                            "the loop", cut_in, len(parts))
+                return content, len(parts), "stop", cut_in
             if time.monotonic() > deadline:
                 stream.close()
                 raise ProviderError(f"local: no complete answer within {self.timeout_s:.0f} s (--timeout); "
                                     f"{len(parts)} tokens generated")
-        return "".join(parts), len(parts), finish
-
-    def _temperature(self, kwargs: dict[str, Any]) -> float:
-        """A re-ask (the model's own answer followed by a correction) is sampled at reask_temperature:
-        at temperature 0 the model answered a validation error with the same output, token for token."""
-        base = kwargs.get("temperature", self.temperature)
-        return max(base, self.reask_temperature) if is_reask(kwargs["messages"]) else base
+        return "".join(parts), len(parts), finish, None
 
     def close(self) -> None:
         if self._llama is not None:

@@ -1,45 +1,73 @@
-"""OpenAI and any OpenAI-compatible server (vLLM, Ollama, llama.cpp server) via the openai SDK."""
+"""OpenAI and any OpenAI-compatible server (vLLM, Ollama, llama.cpp server) via the openai SDK.
+
+The SDK's own retries are off: `transport.call` is the one retry layer (see there)."""
 
 from __future__ import annotations
 
 import os
+import time
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, ClassVar
 
 import openai
-from openai.types.chat import ChatCompletion
 
-from extract.providers.base import Provider, ProviderError
+from extract.providers.base import Capability, ConfigError, Provider, Reply, Settings
+from extract.providers.transport import RetryPolicy, call, check_completion, guard_http_logs, where
+from extract.redact import safe_url
 
 
 @dataclass
 class OpenAIProvider(Provider):
+    """api.openai.com with tool calls (the most reliable structured output there)."""
+
+    name: ClassVar[str] = "openai"
+    capability: ClassVar[Capability] = "tools"
+    model: str = "gpt-4o-mini"
     base_url: str | None = None
     timeout_s: float = 300.0
     temperature: float = 0.0
-    name: str = "openai"
+    attempts: int = 3
+
+    @classmethod
+    def from_settings(cls, settings: Settings) -> OpenAIProvider:
+        return cls(model=settings.model or cls.model, base_url=settings.base_url,
+                   timeout_s=settings.timeout_s or cls.timeout_s)
 
     def __post_init__(self) -> None:
         key = os.environ.get("OPENAI_API_KEY")
         if self.base_url is None and not key:
-            raise ProviderError("provider 'openai' needs OPENAI_API_KEY in the environment (or use --base-url)")
-        self._client = openai.OpenAI(
-            api_key=key or "not-needed", base_url=self.base_url, timeout=self.timeout_s, max_retries=2
-        )
+            raise ConfigError(f"provider '{self.name}' needs OPENAI_API_KEY in the environment (or use --base-url)")
+        if self.timeout_s <= 0:
+            raise ConfigError(f"--timeout must be more than 0 seconds, not {self.timeout_s:g}")
+        guard_http_logs()
+        self._where = where(self.base_url)
+        self._policy = RetryPolicy(budget_s=self.timeout_s, attempts=self.attempts)
+        self._client = openai.OpenAI(api_key=key or "not-needed", base_url=self.base_url, timeout=self.timeout_s,
+                                     max_retries=0)
 
     def params(self) -> dict[str, Any]:
-        # The key stays out: only the fact that a base URL was used and which one.
-        return {**super().params(), "base_url": self.base_url, "temperature": self.temperature}
+        # The key stays out, and so do URL userinfo and query strings.
+        return {**super().params(), "base_url": safe_url(self.base_url) or None, "temperature": self.temperature}
 
-    def raw_create(self, **kwargs: Any) -> ChatCompletion:
-        kwargs.setdefault("temperature", self.temperature)
-        try:
-            return self._client.chat.completions.create(model=self.model, **kwargs)
-        except openai.APITimeoutError as exc:
-            raise ProviderError(f"{self.name}: request timed out after {self.timeout_s:.0f} s") from exc
-        except openai.AuthenticationError as exc:
-            raise ProviderError(f"{self.name}: authentication failed; check OPENAI_API_KEY") from exc
-        except openai.APIConnectionError as exc:
-            raise ProviderError(f"{self.name}: cannot reach {self.base_url or 'api.openai.com'}") from exc
-        except openai.APIStatusError as exc:
-            raise ProviderError(f"{self.name}: HTTP {exc.status_code}: {exc.message}") from exc
+    def raw_create(self, **request: Any) -> Reply:
+        request.setdefault("temperature", self.temperature)
+        start = time.perf_counter()
+        answer = call(lambda timeout: self._client.chat.completions.create(model=self.model, timeout=timeout,
+                                                                          **request),
+                      self._policy, self._where, self.name)
+        return Reply(check_completion(answer, self.name, self._where), time.perf_counter() - start)
+
+
+@dataclass
+class OpenAICompatibleProvider(OpenAIProvider):
+    """A server at --base-url; JSON mode, which every compatible server implements."""
+
+    name: ClassVar[str] = "openai-compatible"
+    capability: ClassVar[Capability] = "json"
+    model: str = "default"
+
+    @classmethod
+    def from_settings(cls, settings: Settings) -> OpenAICompatibleProvider:
+        if not settings.base_url:
+            raise ConfigError("provider 'openai-compatible' needs --base-url, e.g. http://127.0.0.1:8080/v1")
+        return super().from_settings(settings)

@@ -1,68 +1,76 @@
 """Replay recorded (or hand-written) model responses: for tests and demos, fully offline.
 
 A fixture is a JSON file {"match": [substrings], "responses": [assistant contents]}. A request
-is answered by the fixture whose every `match` string occurs in the request's last user
-message; successive requests for it (validation re-asks, passes) take successive responses.
+is answered by the fixture whose every `match` string occurs in the request's article (compared
+with whitespace collapsed, so an opening recorded across a line break still matches); successive
+requests for it (validation re-asks, passes) take successive responses.
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
-import re
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, ClassVar
 
-import instructor
-from openai.types.chat import ChatCompletion
+from extract.providers.base import Capability, ConfigError, Provider, ProviderError, Reply, Settings, completion
 
-from extract.providers.base import Provider, ProviderError, completion
-
-_ARTICLE = re.compile(r"<article>\n(.*?)\n</article>", re.S)
+_OPEN, _CLOSE = "<article>\n", "\n</article>"
 
 
 def article_of(messages: list[dict]) -> str:
-    user = next((m["content"] for m in reversed(messages) if m["role"] == "user" and "<article>" in m["content"]), "")
-    found = _ARTICLE.search(user)
-    return found.group(1) if found else user
+    """The article of the last user message that carries one: from the first opening delimiter to
+    the LAST closing one, so an article that itself contains '</article>' is kept whole."""
+    user = next((m["content"] for m in reversed(messages) if m["role"] == "user" and _OPEN in m["content"]), "")
+    if not user:
+        return ""
+    body = user.split(_OPEN, 1)[1]
+    return body.rsplit(_CLOSE, 1)[0] if _CLOSE in body else body
 
 
-def fixture_for(directory: Path, messages: list[dict]) -> tuple[Path, dict]:
-    """The fixture file a recording of this request goes to (created when new)."""
+def flat(text: str) -> str:
+    """Whitespace collapsed: how fixtures are matched."""
+    return " ".join(text.split())
+
+
+def fixture_key(messages: list[dict]) -> tuple[str, str]:
+    """File stem and match string for a recording of this request."""
     article = article_of(messages)
-    opening = " ".join(article.split())[:80]
-    path = directory / f"{hashlib.sha256(article.encode()).hexdigest()[:16]}.json"
-    directory.mkdir(parents=True, exist_ok=True)
-    if path.exists():
-        return path, json.loads(path.read_text(encoding="utf-8"))
-    return path, {"match": [opening], "responses": []}
+    return hashlib.sha256(article.encode()).hexdigest()[:16], flat(article)[:80]
 
 
 @dataclass
 class ReplayProvider(Provider):
+    name: ClassVar[str] = "replay"
+    capability: ClassVar[Capability] = "json"
+    model: str = "replay"
     fixtures: Path = Path("tests/fixtures/replay")
-    mode: instructor.Mode = instructor.Mode.JSON
-    name: str = "replay"
     _served: dict[str, int] = field(default_factory=dict)
+
+    @classmethod
+    def from_settings(cls, settings: Settings) -> ReplayProvider:
+        return cls(model=settings.model or cls.model, fixtures=settings.fixtures or cls.fixtures)
 
     def __post_init__(self) -> None:
         if not self.fixtures.is_dir():
-            raise ProviderError(f"replay: fixture folder {self.fixtures} does not exist")
+            raise ConfigError(f"replay: fixture folder {self.fixtures} does not exist")
         self._fixtures = [
             (p.name, json.loads(p.read_text(encoding="utf-8"))) for p in sorted(self.fixtures.glob("*.json"))
         ]
+        if not self._fixtures:
+            raise ConfigError(f"replay: fixture folder {self.fixtures} holds no .json fixture")
 
     def params(self) -> dict[str, Any]:
         return {**super().params(), "fixtures": str(self.fixtures)}
 
-    def raw_create(self, **kwargs: Any) -> ChatCompletion:
-        article = article_of(kwargs["messages"])
+    def raw_create(self, **request: Any) -> Reply:
+        article = flat(article_of(request["messages"]))
         for name, fixture in self._fixtures:
-            if all(m in article for m in fixture["match"]):
+            if all(flat(m) in article for m in fixture["match"]):
                 served = self._served.get(name, 0)
                 if served >= len(fixture["responses"]):
                     raise ProviderError(f"replay: fixture {name} has no response left (served {served})")
                 self._served[name] = served + 1
-                return completion("replay", fixture["responses"][served], self.model)
+                return Reply(completion("replay", fixture["responses"][served], self.model))
         raise ProviderError(f"replay: no fixture in {self.fixtures} matches this article")
