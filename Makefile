@@ -9,7 +9,7 @@ LLAMA_CMAKE   := -DGGML_NATIVE=OFF -DGGML_AVX=ON -DGGML_AVX2=ON -DGGML_FMA=ON -D
 WHEELS := $(or $(XDG_CACHE_HOME),$(HOME)/.cache)/sitrep/wheels/avx2
 DEMO_DB := demo.duckdb
 
-.PHONY: install demo test lint bench clean
+.PHONY: install demo test test-fast lint bench clean
 
 install: $(VENV)/.installed
 
@@ -31,6 +31,12 @@ demo: install
 
 test: install
 	$(BIN)/python -m pytest -q
+
+# The offline suite only (no model test, no llama.cpp build): needs a venv with the dev extra,
+# e.g. `python3 -m venv .venv && .venv/bin/pip install -e '.[dev]'`, or one made by `make install`.
+test-fast:
+	@test -x $(BIN)/pytest || { echo "test-fast needs $(VENV) with the dev extra: $(PYTHON) -m venv $(VENV) && $(BIN)/pip install -e '.[dev]'"; exit 2; }
+	$(BIN)/python -m pytest -q -m "not model"
 
 lint: install
 	$(BIN)/ruff check .

@@ -3,7 +3,7 @@ import json
 from typer.testing import CliRunner
 
 from extract.cli import app
-from tests.conftest import FIXTURES, ROOT, SHARED
+from tests.conftest import FIXTURES, ROOT, SHARED_GOLD
 
 runner = CliRunner()
 GOLD = ROOT / "tests" / "data" / "gold"
@@ -54,13 +54,13 @@ def test_bad_gold_folder_names_file_and_field(db, tmp_path):
 
 
 def test_shared_gold_example_reads_and_scores(db, tmp_path):
-    from evals.dataset import load_dataset
     from evals.match import match_document
     from evals.score import DocScore, micro
+    from schemas.gold import GoldFile
 
-    (sample,) = load_dataset(SHARED / "gold-example")
-    empty = match_document({}, sample.gold)
-    scores = micro([DocScore(sample.id, "ok", empty)])
+    gold = GoldFile.model_validate(json.loads(SHARED_GOLD.read_text(encoding="utf-8")))
+    empty = match_document({}, gold)
+    scores = micro([DocScore(gold.document.id, "ok", empty)])
     # 8 required actors, 2 required transfers, 3 meetings, 1 deployment → all false negatives
     assert (scores["actors"]["fn"], scores["transfers"]["fn"], scores["meetings"]["fn"],
             scores["deployments"]["fn"]) == (8, 2, 3, 1)

@@ -3,7 +3,7 @@ from pathlib import Path
 import pytest
 
 from extract.load import LoadError, load_path, strip_boilerplate
-from tests.conftest import SHARED
+from tests.conftest import ROOT
 
 PAYWALLED = """Luni, 3 martie 2025
 
@@ -34,11 +34,12 @@ def test_paywall_and_copyright_never_reach_the_prompt(tmp_path):
     assert "Drepturi de autor" in doc.text  # stored text stays whole: offsets refer to it
 
 
-def test_seed_article_boilerplate_is_cut():
-    doc = load_path(SHARED / "seeds" / "000_08c5c967cb34ec5e.txt")
-    assert doc.published == "2024-11-02" and doc.language == "ro"
-    assert "Metadefense" not in doc.prompt_text and "Meta-defense.fr" not in doc.prompt_text
-    assert "Komsomolsk" in doc.prompt_text
+def test_site_boilerplate_is_cut():
+    doc = load_path(ROOT / "evals" / "gold" / "ro-polonia-apache-boilerplate.txt")
+    assert doc.published == "2024-08-13" and doc.language == "ro"
+    assert "Citește și" not in doc.prompt_text and "Reclamă" not in doc.prompt_text
+    assert "drepturile rezervate" not in doc.prompt_text and "Abonamentele" not in doc.prompt_text
+    assert "Inowrocław" in doc.prompt_text
 
 
 def test_latin1_file_is_decoded(tmp_path):

@@ -13,14 +13,14 @@ from evals.dataset import Sample, load_dataset
 from evals.match import TYPES, Pred, match_document
 from evals.predictions import as_predictions
 from evals.score import DocScore, attribute_hits, calibration_pairs, micro
-from tests.conftest import ROOT, SHARED
+from tests.conftest import ROOT
 
 
 def gold_folders() -> list[Path]:
-    """Every folder of gold files in the repo (new dev articles included) and the shared example."""
+    """Every folder of gold files in the repo (new dev articles included)."""
     files = [*ROOT.glob("evals/**/*.gold.json"), *ROOT.glob("tests/**/*.gold.json")]
     folders = {p.parent for p in files}
-    return sorted(folders) + [SHARED / "gold-example"]
+    return sorted(folders)
 
 
 SAMPLES = [s for folder in gold_folders() for s in load_dataset(folder)]
