@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 from pathlib import Path
 from typing import Annotated
 
@@ -19,6 +20,7 @@ from extract.cli_options import (
     DbOpt,
     ExampleOpt,
     FixturesOpt,
+    JobsOpt,
     ModelOpt,
     PassesOpt,
     ProviderOpt,
@@ -31,7 +33,8 @@ from extract.cli_options import (
     fail,
 )
 from extract.pipeline import Options
-from extract.providers import make_provider
+from extract.providers import Provider, default_provider_name, make_provider
+from extract.runner import check_jobs, prefetch
 from extract.store import DEFAULT_DB, Store
 from schemas.gold import GoldError
 
@@ -55,10 +58,11 @@ def eval_command(
     json_out: Annotated[Path | None, typer.Option("--json", help="write machine-readable scores")] = None,
     max_retries: RetriesOpt = None,
     reask: ReaskOpt = None,
-    passes: PassesOpt = "single",
+    passes: PassesOpt = None,
     example: ExampleOpt = "system",
     temperature: TemperatureOpt = None,
     timeout: TimeoutOpt = None,
+    jobs: JobsOpt = 1,
 ) -> None:
     """Extract every gold document (stored extractions are reused) or read --predictions, then match,
     score, report, store. Exits 1 when more than half the documents failed (the report is still written)."""
@@ -72,6 +76,7 @@ def eval_command(
         options = Options(max_retries=max_retries, reask_ungrounded=reask, passes=passes, example=example,
                           temperature=temperature)
         if predictions is None:
+            check_jobs(provider or default_provider_name(base_url), jobs)
             backend = make_provider(provider, model, base_url, fixtures, timeout_s=timeout)
         store = Store(db)
     except (GoldError, ValueError, *USER_ERRORS) as exc:
@@ -80,6 +85,14 @@ def eval_command(
         with store, console.status("evaluating") as status:
             def progress(d: DocScore) -> None:
                 status.update(f"{d.doc_id} done")
+
+            if jobs > 1 and backend is not None:  # extract concurrently first; the eval reuses the stored runs
+                docs = [s.document() for s in load_dataset(gold)]
+                def factory() -> Provider:
+                    return make_provider(provider, model, base_url, fixtures, timeout_s=timeout)
+
+                for repeat in range(runs):
+                    prefetch(docs, backend, factory, store, replace(options, repeat=repeat), jobs)
 
             run = run_eval(gold, store, provider=backend, predictions=predictions, options=options, runs=runs,
                            on_done=progress)
