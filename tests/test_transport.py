@@ -3,6 +3,7 @@ against the OpenAI-compatible stub on 127.0.0.1 (tests/stub_server.py)."""
 
 import logging
 import time
+from dataclasses import replace
 
 import pytest
 
@@ -17,8 +18,15 @@ KEY = "sk-transport-test-never-logged-7731"
 
 @pytest.fixture
 def remote(stub, monkeypatch):
+    """A provider for the stub, its backoff shortened to milliseconds (Retry-After is still honoured)."""
     monkeypatch.setenv("OPENAI_API_KEY", KEY)
-    return lambda name="openai-compatible", timeout=5.0: make_provider(name, base_url=stub.url, timeout_s=timeout)
+
+    def make(name: str = "openai-compatible", timeout: float = 5.0):
+        provider = make_provider(name, base_url=stub.url, timeout_s=timeout)
+        provider._policy = replace(provider._policy, backoff_s=0.02)
+        return provider
+
+    return make
 
 
 def run(provider, n: int = 0):
