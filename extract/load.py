@@ -12,6 +12,7 @@ import hashlib
 import re
 import unicodedata
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
 
 import dateparser
@@ -39,8 +40,10 @@ class Document:
         """Content-addressed: the same text from two paths is one document."""
         return self.sha256[:16]
 
-    @property
+    @cached_property
     def prompt_text(self) -> str:
+        """Computed once: the pipeline reads it per chunk, pass and run identity, and the boilerplate
+        regexes are not free on a long article."""
         return strip_boilerplate(self.text)
 
 

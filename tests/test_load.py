@@ -92,3 +92,15 @@ def test_photo_tags_go_but_their_captions_stay():
     out = strip_boilerplate(text)
     assert "KIm jong un" not in out and "Kim Jong Un într-un cockpit Su-57" in out
     assert "Norway Sends NASAMS To Ukraine" in out  # a headline not repeated below is kept
+
+
+def test_prompt_text_is_computed_once(monkeypatch):
+    import extract.load as load
+
+    calls = []
+    real = load.strip_boilerplate
+    monkeypatch.setattr(load, "strip_boilerplate", lambda text: calls.append(text) or real(text))
+    doc = load.document_from_text("Oslo, 4 June 2024\n\nNorway sends NASAMS to Ukraine.\n")
+    calls.clear()  # language and title detection read the text too
+    assert doc.prompt_text == doc.prompt_text and "NASAMS" in doc.prompt_text
+    assert len(calls) == 1
