@@ -31,9 +31,9 @@ ProviderOpt = Annotated[str | None, typer.Option(
 ModelOpt = Annotated[str | None, typer.Option(help="model name (local: an entry of `sitrep models`)")]
 BaseUrlOpt = Annotated[str | None, typer.Option("--base-url", help="OpenAI-compatible server, e.g. http://127.0.0.1:8080/v1")]
 FixturesOpt = Annotated[Path | None, typer.Option(help="replay provider: folder of recorded responses")]
-PassesOpt = Annotated[str, typer.Option(
+PassesOpt = Annotated[str | None, typer.Option(
     "--strategy", "--passes", help="single (one answer), per-type (actors, then events) or small (found names, "
-    "constrained short questions per event type; extract/small.py); --passes is the old name")]
+    "constrained short questions per event type; extract/small.py); default: the provider's; --passes is the old name")]
 ExampleOpt = Annotated[str, typer.Option(help="worked example: in the system prompt, as an earlier exchange, or none",
                                           metavar="system|turns|none")]
 RetriesOpt = Annotated[int | None, typer.Option(help="validation re-asks per call (default 2; 0 embedded)")]
