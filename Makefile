@@ -35,7 +35,7 @@ test: install
 # The offline suite only (no model test, no llama.cpp build): needs a venv with the dev extra,
 # e.g. `python3 -m venv .venv && .venv/bin/pip install -e '.[dev]'`, or one made by `make install`.
 test-fast:
-	@test -x $(BIN)/pytest || { echo "test-fast needs $(VENV) with the dev extra: $(PYTHON) -m venv $(VENV) && $(BIN)/pip install -e '.[dev]'"; exit 2; }
+	@test -x $(BIN)/pytest || { echo "test-fast needs $(VENV) with the dev extra: $(PYTHON) -m venv $(VENV) && $(BIN)/pip install -e '.[dev,ray]'"; exit 2; }
 	$(BIN)/python -m pytest -q -m "not model"
 
 lint: install
