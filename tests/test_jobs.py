@@ -134,3 +134,13 @@ def test_eval_with_jobs_stores_and_scores_what_jobs_1_does(stub, tmp_path):
     assert out["1"][0] == out["4"][0] and len(out["1"][0]) == 25
     assert out["1"][1] == out["4"][1]
     assert out["1"][2] == 1 and out["4"][2] >= 2
+
+
+def test_stdin_corpus_through_the_cli(stub, tmp_path):
+    rows = "".join(json.dumps({"url": f"https://example.org/{i}", "text": article(i)}) + "\n" for i in range(3))
+    result = CliRunner().invoke(app, ["extract", "-", "--id-column", "url", "--base-url", stub.url, "--jobs", "2",
+                                      "--db", str(tmp_path / "t.duckdb"), "-q"], input=rows)
+    assert result.exit_code == 0, result.output
+    con = duckdb.connect(str(tmp_path / "t.duckdb"), read_only=True)
+    assert sorted(r[0] for r in con.execute("SELECT source FROM documents").fetchall()) == [
+        f"https://example.org/{i}" for i in range(3)]
