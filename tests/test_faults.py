@@ -232,7 +232,7 @@ def test_a_killed_batch_resumes_without_duplicates(sig, stub, db, files, seeded)
     stub.delay_s = 3.0
     proc = cli(["extract", *map(str, files[1:4]), "--base-url", stub.url, "--db", str(db), "-q"])
     wait_for(lambda: stub.count("Report number 2.") >= 1)  # a2's slow answer is on its way…
-    time.sleep(0.5)  # …and a1's answer, in before it, has been written
+    time.sleep(1.5)  # …and a1's answer, in before it, has been written (the writer runs beside the worker)
     proc.send_signal(sig)
     out, err = proc.communicate(timeout=30)
     assert proc.returncode != 0
