@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import hashlib
 import logging
+import os
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -111,7 +112,10 @@ def run_info(doc: Document, provider: Provider, options: Options | None = None) 
 
 def backend_of(params: dict) -> str:
     """Where the answers come from, for the run identity: the server address (no credentials) or the
-    replay fixtures folder. Two servers with the same --model are two runs."""
+    replay fixtures folder. Two servers with the same --model are two runs. A provider that reports
+    no base URL talks to OpenAI, or to OPENAI_BASE_URL when that is set (the openai client reads it)."""
+    if "base_url" in params and not params["base_url"]:
+        return safe_url(os.environ.get("OPENAI_BASE_URL", ""))
     if params.get("base_url"):
         return safe_url(str(params["base_url"]))
     return str(Path(params["fixtures"]).resolve()) if params.get("fixtures") else ""

@@ -33,6 +33,15 @@ def test_pipeline_identity_covers_base_url_and_fixtures_folder(tmp_path):
     assert backend_of({"mode": "json"}) == ""
 
 
+def test_openai_base_url_from_the_environment_is_part_of_the_identity(monkeypatch):
+    from extract.pipeline import backend_of
+
+    monkeypatch.delenv("OPENAI_BASE_URL", raising=False)
+    assert backend_of({"base_url": None}) == ""  # api.openai.com: run ids as before
+    monkeypatch.setenv("OPENAI_BASE_URL", "http://k:secret@127.0.0.1:9000/v1?key=q")
+    assert backend_of({"base_url": None}) == "http://127.0.0.1:9000/v1"
+
+
 def test_sql_write_changes_this_database_but_no_file(filled, tmp_path):
     ok = runner.invoke(app, ["sql", "CREATE TABLE notes (a INT)", "--db", str(filled), "--write"])
     assert ok.exit_code == 0, ok.output
