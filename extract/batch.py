@@ -35,6 +35,7 @@ from extract.store import GOOD, Store
 
 ENDPOINT = "/v1/chat/completions"
 THEN = ("batch", "live", "none")  # what happens to requests a batch could not answer
+FINISHED = ("completed", "expired", "cancelled")  # no more answers will come; expired/cancelled keep partial output
 
 
 class Pending(ProviderError):
@@ -168,24 +169,24 @@ def collect(batch_id: str, provider: Provider, store: Store, then: str = "none")
     """Download the answers, run each document's pipeline on them, store finished runs."""
     if then not in THEN:
         raise ValueError(f"--then must be one of {', '.join(THEN)}, not {then!r}")
-    row = store.con.execute("SELECT settings FROM batches WHERE batch_id = ?", [batch_id]).fetchone()
+    row = store.con.execute("SELECT settings, submitted_at FROM batches WHERE batch_id = ?", [batch_id]).fetchone()
     if row is None:
         raise ValueError(f"no batch {batch_id!r} in this database; `sitrep batch status` lists them")
-    options = options_from(json.loads(row[0]))
+    options, submitted = options_from(json.loads(row[0])), row[1]
     client = client_for(provider)
     try:
         remote = client.batches.retrieve(batch_id)
-        if remote.status == "completed":
+        if remote.status in FINISHED:
             _save_answers(client, store, batch_id, remote.output_file_id, remote.error_file_id)
     except openai.APIError as exc:
         raise ProviderError(f"batch {batch_id}: {' '.join(str(exc).split())[:300]}") from exc
     out = Collected(batch_id, remote.status)
-    if remote.status != "completed":
+    if remote.status not in FINISHED:
         store.con.execute("UPDATE batches SET status = ? WHERE batch_id = ?", [remote.status, batch_id])
         return out
     followups: list[tuple[str, str, dict]] = []
     for run_id, doc in _documents(store, batch_id):
-        if store.run_status(run_id) in GOOD:
+        if _stored(store, run_id, submitted if options.force else None):
             out.already += 1
             continue
         answers = _answers(store, run_id)
@@ -205,6 +206,13 @@ def collect(batch_id: str, provider: Provider, store: Store, then: str = "none")
     if then == "batch" and followups:
         out.followup = _send(followups, provider, store, options, batch_id, Submitted(None)).batch_id
     return out
+
+
+def _stored(store: Store, run_id: str, since: datetime | None) -> bool:
+    """A good result is stored (with --force: stored since the batch was submitted)."""
+    found = store.con.execute("SELECT finished_at FROM runs WHERE run_id = ? AND status IN ('ok', 'partial')",
+                              [run_id]).fetchone()
+    return found is not None and (since is None or found[0] >= since)
 
 
 def _save_answers(client: openai.OpenAI, store: Store, batch_id: str, output: str | None, errors: str | None) -> None:

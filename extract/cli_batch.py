@@ -119,7 +119,7 @@ def collect(
             done = batch.collect(batch_id, backend, store, then)
     except (ValueError, *USER_ERRORS) as exc:
         fail(str(exc))
-    if done.status != "completed":
+    if done.status not in batch.FINISHED:
         console.print(f"batch {batch_id} is {done.status}; collect again once it has completed")
         raise typer.Exit(3)
     failed = sum(r.status == "failed" for r in done.stored)

@@ -125,3 +125,26 @@ def test_migration_005_is_applied_to_a_database_that_already_has_006(tmp_path):
     con.close()
     with Store(db) as store:
         assert store.con.execute("SELECT count(*) FROM batches").fetchone() == (0,)
+
+
+def test_an_expired_batch_keeps_its_answers_and_the_rest_can_go_live(stub, tmp_path):
+    db = tmp_path / "t.duckdb"
+    sitrep("batch", "submit", corpus(tmp_path, 3), "--base-url", stub.url, "--db", db)
+    stub.fail_ids = {stub.lines("batch_1")[0]["custom_id"]}  # never answered before the window closed
+    stub.finish()
+    stub.batches["batch_1"]["status"] = "expired"
+    got = sitrep("batch", "collect", "batch_1", "--db", db, "--then", "live")
+    assert got.exit_code == 0, got.output
+    assert "3 documents stored (0 failed)" in got.output and stub.live == 1
+
+
+def test_force_resubmits_a_stored_run_and_collecting_it_twice_stores_it_once(stub, tmp_path):
+    db, path = tmp_path / "t.duckdb", corpus(tmp_path, 1)
+    assert sitrep("extract", path, "--base-url", stub.url, "--db", db, "-q").exit_code == 0
+    assert "nothing to submit" in sitrep("batch", "submit", path, "--base-url", stub.url, "--db", db).output
+    sitrep("batch", "submit", path, "--base-url", stub.url, "--db", db, "--force")
+    stub.finish()
+    assert "1 documents stored" in sitrep("batch", "collect", "batch_1", "--db", db).output
+    again = sitrep("batch", "collect", "batch_1", "--db", db)
+    assert "0 documents stored (0 failed), 1 stored before" in again.output
+    assert rows(db, "SELECT count(*) FROM runs") == ["(1,)"]
