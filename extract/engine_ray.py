@@ -90,7 +90,8 @@ class RayRunner(Runner):
                 if isinstance(item, DocResult):
                     yield self._load_failed(item)
                     continue
-                skipped = self._skip(item, {d.doc_id for d, _ in pending.values()})
+                skipped = self._skip(item, run_info(item, self.provider, self.options).run_id,
+                                 {d.doc_id for d, _ in pending.values()})
                 if skipped:
                     yield skipped
                     continue

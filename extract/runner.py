@@ -16,6 +16,7 @@ import time
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass, replace
+from datetime import datetime
 
 from extract import rows as to_rows
 from extract.load import Document
@@ -101,11 +102,11 @@ class Runner:
         self._made.clear()
 
     # --- the worker side -------------------------------------------------------------------
-    def _work(self, doc: Document) -> _Done:
+    def _work(self, doc: Document, run: RunInfo) -> _Done:
         provider = self._take()
         try:
             start = time.perf_counter()
-            run = run_info(doc, provider, self.options)
+            run = replace(run, started_at=datetime.now())  # the identity was computed by _skip
             result = extract_document(doc, provider, None, self.options)
             table_rows = to_rows.to_rows(result.extraction, doc.text) if result.extraction else None
             return _Done(result, run, table_rows, time.perf_counter() - start)
@@ -124,11 +125,12 @@ class Runner:
                 if isinstance(item, DocResult):
                     yield self._load_failed(item)
                     continue
-                skipped = self._skip(item, {d.doc_id for d in pending.values()})
+                run = run_info(item, self.provider, self.options)
+                skipped = self._skip(item, run.run_id, {d.doc_id for d in pending.values()})
                 if skipped:
                     yield skipped
                     continue
-                pending[pool.submit(self._work, item)] = item
+                pending[pool.submit(self._work, item, run)] = item
                 yield from self._drain(pending, block=len(pending) >= 2 * self.jobs)
             while pending:
                 yield from self._drain(pending, block=True)
@@ -141,9 +143,8 @@ class Runner:
             self.store.write_load_error(result.source, result.error or "")
         return result
 
-    def _skip(self, doc: Document, in_flight: set[str]) -> DocResult | None:
+    def _skip(self, doc: Document, run_id: str, in_flight: set[str]) -> DocResult | None:
         """A finished identical run is not redone (unless --force); nor is a text already in flight."""
-        run_id = run_info(doc, self.provider, self.options).run_id
         if doc.doc_id in in_flight:
             return DocResult(doc.source, "skipped", doc, run_id, error="same text as a document in progress")
         if self.store is not None and not self.options.force and self.store.run_status(run_id) in {"ok", "partial"}:
