@@ -144,3 +144,37 @@ def test_stdin_corpus_through_the_cli(stub, tmp_path):
     con = duckdb.connect(str(tmp_path / "t.duckdb"), read_only=True)
     assert sorted(r[0] for r in con.execute("SELECT source FROM documents").fetchall()) == [
         f"https://example.org/{i}" for i in range(3)]
+
+
+def test_the_embedded_model_runs_on_the_calling_thread(tmp_path):
+    """So that SIGTERM and Ctrl-C stop it between tokens rather than after a worker's whole answer."""
+    import threading
+    from dataclasses import dataclass
+    from typing import ClassVar
+
+    from extract.load import document_from_text
+    from extract.providers.base import Provider, Reply, completion
+    from extract.runner import Runner
+    from extract.store import Store
+    from tests.stub_server import ANSWER
+
+    threads = []
+
+    @dataclass
+    class FakeLocal(Provider):
+        name: ClassVar[str] = "local"
+        model: str = "fake"
+
+        @classmethod
+        def from_settings(cls, settings):
+            return cls()
+
+        def raw_create(self, **request):
+            threads.append(threading.current_thread())
+            return Reply(completion("x", json.dumps(ANSWER), self.model))
+
+    with Store(tmp_path / "t.duckdb") as store:
+        results = list(Runner(FakeLocal(), None, store).run(document_from_text(article(i)) for i in range(2)))
+        assert [r.status for r in results] == ["ok", "ok"]
+        assert store.query("SELECT count(*) FROM runs")[1] == [(2,)]
+    assert threads and all(t is threading.main_thread() for t in threads)
