@@ -220,3 +220,33 @@ def weapon(name: str) -> WeaponEntry | None:
     padded = f" {k} "
     best = max((alias for alias in index if f" {alias} " in padded), key=len, default=None)
     return index[best] if best else None
+
+
+_CATEGORY_WORDS = (  # checked in order: "air defence missiles" are air defence, "missile launchers" artillery
+    ("air_defence", ("air defence", "air defense", "anti aircraft", "surface to air", "sol air", "sol aer",
+                     "interceptor", "пво", "ппо", "flugabwehr", "antiaérea", "antiaerea")),
+    ("drone", ("drone", "uav", "unmanned", "uas", "loitering", "дрон", "беспилот", "безпілот", "无人机", "مسير")),
+    ("ammunition", ("shell", "ammunition", "round", "munition", "obuz", "snarjad", "снаряд", "боеприпас", "боєприпас",
+                    "bomb", "mine", "munici", "muniți", "granat", "弹药", "炮弹", "ذخائر")),
+    ("artillery", ("howitzer", "gun", "launcher", "mlrs", "rocket system", "artillery", "mortar", "obuzier", "canon",
+                   "haubit", "гаубиц", "артиллер", "артилер", "rszo", "рсзо", "obús")),
+    ("armoured_vehicle", ("tank", "armoured", "armored", "infantry fighting", "personnel carrier", "apc", "ifv",
+                          "char", "tanc", "panzer", "танк", "бтр", "бмп", "坦克", "دبابة")),
+    ("aircraft", ("aircraft", "jet", "fighter", "helicopter", "plane", "bomber", "avion", "elicopter", "hélicoptère",
+                  "самолет", "літак", "вертол", "гелікоптер", "战机", "飞机", "طائرة")),
+    ("missile", ("missile", "rachet", "ракет", "导弹", "صاروخ", "صواريخ")),
+    ("ship", ("ship", "frigate", "corvette", "submarine", "vessel", "navire", "fregat", "корабл", "судн")),
+    ("sensor", ("radar", "sensor", "радар", "رادار")),
+    ("small_arms", ("rifle", "small arms", "machine gun", "pistol", "automat", "автомат", "гвинтів")),
+    ("technology", ("technology", "technologie", "tehnologi", "технолог", "satellite")),
+)
+
+
+def category_hint(name: str) -> str | None:
+    """A category from the words of a weapon name the lexicon does not know ("240 mm multiple rocket
+    launchers" → artillery); None when no word says."""
+    k = f" {key(name)}"
+    for category, words in _CATEGORY_WORDS:
+        if any(f" {key(w)}" in k for w in words):
+            return category
+    return None

@@ -32,7 +32,7 @@ T = TypeVar("T", bound=BaseModel)
 PASSES = ("single", "per-type", "small")  # `--strategy`; small: extract/small.py
 # The strategy a provider gets when none is chosen: the embedded 1.5B model needs the small-model
 # strategy (benchmarks/ablation.md); large remote models answer in one pass.
-DEFAULT_STRATEGY: dict[str, str] = {}
+DEFAULT_STRATEGY: dict[str, str] = {"local": "small"}
 RESPONSE_SCHEMAS = {m.__name__: m.model_json_schema() for m in (Extraction, ActorList, Events)}
 
 
@@ -72,7 +72,7 @@ class Options:
             "reask" if options.reask_ungrounded else "noreask"]
         parts += [] if self.chunk_chars == default.chunk_chars else [f"chunk={self.chunk_chars}"]
         parts += [] if options.max_retries == reask.max_retries else [f"retries={options.max_retries}"]
-        parts += [] if options.passes == "single" else [f"passes={options.passes}"]
+        parts += [] if options.passes == DEFAULT_STRATEGY.get(provider.name, "single") else [f"passes={options.passes}"]
         parts += [small.variant()] if options.passes == "small" else []
         parts += [] if self.example == default.example else [f"example={self.example}"]
         parts += [] if self.temperature is None else [f"temp={self.temperature:g}"]

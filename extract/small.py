@@ -37,6 +37,7 @@ from schemas.records import Extraction
 log = logging.getLogger("sitrep.small")
 MAX_EXCERPT = 3000  # characters of numbered sentences per request (about 800 tokens)
 MAX_QUOTE = 300
+MAX_ANSWER_TOKENS = 700  # about ten records; the grammar cannot stop a model that keeps listing
 # Ingredients that can be switched off for the ablation table (SITREP_SMALL_ABLATE=a,b); part of the
 # run's identity through variant().
 ABLATIONS = ("windows", "lexicon", "roles", "persons")
@@ -99,7 +100,7 @@ def response_model(kind: str, sentence_ids: list[int], names: Names) -> type[Bas
             return None
         party = _enum([c.name for c in names.parties])
         item = create_model("TransferItem", sentence=(sentence, ...), supplier=(party, ...), recipient=(party, ...),
-                            weapon=(str, Field(max_length=60)), category=(Category, ...),
+                            weapon=(str, ...), category=(Category, ...),
                             quantity=(int | None, None), status=(Status, ...), certainty=(Certainty, ...))
     elif kind == "meetings":
         if len(names.people) < 2:
@@ -113,7 +114,7 @@ def response_model(kind: str, sentence_ids: list[int], names: Names) -> type[Bas
             return None
         force = _enum([c.name for c in names.forces])
         item = create_model("DeploymentItem", sentence=(sentence, ...), sender=(force, ...), host=(force, ...),
-                            forces=(str, Field(max_length=60)), size=(int | None, None),
+                            forces=(str, ...), size=(int | None, None),
                             certainty=(Certainty, ...))
     return create_model(f"{kind.title()}Answer", **{kind: (list[item], Field(default_factory=list, max_length=12))})
 
@@ -162,8 +163,13 @@ def _call(provider: Provider, msgs: list[dict[str, str]], model: type[BaseModel]
     cache = _cache_path(provider, msgs, model)
     if cache is not None and cache.exists():
         return model.model_validate_json(cache.read_text(encoding="utf-8"))
+    if cache is not None and os.environ.get("SITREP_SMALL_CACHE_ONLY"):
+        raise ProviderError(f"SITREP_SMALL_CACHE_ONLY: no cached answer {cache.name} (offline rules run)")
     policy = ReaskPolicy(options.max_retries or 0, options.temperature, reask_defaults(provider.name).reask_temperature)
+    limit = getattr(provider, "max_output_tokens", None)
     try:
+        if limit:  # a short question has a short answer; a runaway one is cut and salvaged
+            provider.max_output_tokens = min(limit, MAX_ANSWER_TOKENS)
         answer = structured(provider, msgs, model, {}, policy)
     except ExtractionFailed as exc:
         usage.add(exc.usage)
@@ -172,6 +178,9 @@ def _call(provider: Provider, msgs: list[dict[str, str]], model: type[BaseModel]
     except ProviderError as exc:
         usage.add(getattr(exc, "usage", None) or Usage())
         raise
+    finally:
+        if limit:
+            provider.max_output_tokens = limit
     usage.add(answer.usage)
     notes += answer.notes
     if answer.cut_in:
@@ -179,6 +188,7 @@ def _call(provider: Provider, msgs: list[dict[str, str]], model: type[BaseModel]
     if cache is not None:
         cache.parent.mkdir(parents=True, exist_ok=True)
         cache.write_text(answer.result.model_dump_json(), encoding="utf-8")
+        cache.with_suffix(".raw").write_text(answer.raw, encoding="utf-8")
     return answer.result
 
 

@@ -41,8 +41,10 @@ def _transfers(items: list[Any], names: Any, sents: list, text: str, notes: list
                roles_on: bool) -> list[Transfer]:
     out: dict[tuple, Transfer] = {}
     for item in items:
-        sentence = sents[item.sentence]
+        sentence = _weapon_sentence(item.weapon, sents, item.sentence) if roles_on else sents[item.sentence]
         supplier, recipient = item.supplier, item.recipient
+        if roles_on:
+            supplier, recipient = _repair_parties(supplier, recipient, names.parties, sentence)
         if supplier == recipient:
             continue
         weapon_name, category = item.weapon.strip(), item.category
@@ -58,21 +60,56 @@ def _transfers(items: list[Any], names: Any, sents: list, text: str, notes: list
         entry = lexicon.weapon(weapon_name) if lexicon_on else None
         if entry is not None:
             weapon_name, category = entry.name, entry.category
+        elif lexicon_on:
+            category = lexicon.category_hint(weapon_name) or category
         try:
             weapon = Weapon(name=weapon_name, category=category)
         except ValueError:
             continue
-        features = {"lexicon": entry is not None, "supplier_near": _near(names.get(supplier), sents, item.sentence),
-                    "recipient_near": _near(names.get(recipient), sents, item.sentence),
+        features = {"lexicon": entry is not None, "supplier_near": _near(names.get(supplier), sents, sentence.index),
+                    "recipient_near": _near(names.get(recipient), sents, sentence.index),
                     "weapon_in_sentence": lexicon.key(item.weapon) in lexicon.key(sentence.text)}
         key = (supplier, recipient, lexicon.key(weapon.name))
-        if key in out:
+        if key in out or any(k[:2] == key[:2] and _same_weapon(k[2], key[2]) for k in out):
             continue
         out[key] = Transfer(
             evidence=[_quote(text, sentence)], supplier=supplier, recipient=recipient, weapon=weapon,
             quantity=Range(min=item.quantity, max=item.quantity) if item.quantity and item.quantity > 0 else None,
             status=item.status, certainty=item.certainty, confidence=calibrate.raw_score("transfers", features))
     return list(out.values())
+
+
+def _weapon_sentence(weapon: str, sents: list, cited: int) -> windows.Sentence:
+    """The sentence that names the weapon: the cited one if it does, else the first that does (the
+    1.5B model often cites a neighbour)."""
+    k = lexicon.key(weapon)
+    if not k or k in lexicon.key(sents[cited].text):
+        return sents[cited]
+    return next((s for s in sents if k in lexicon.key(s.text)), sents[cited])
+
+
+def _mentioned(cand: Candidate, sentence: windows.Sentence) -> int | None:
+    """Offset of the candidate's first mention in the sentence, or None."""
+    return min((m.start for m in cand.mentions if sentence.start <= m.start < sentence.end), default=None)
+
+
+def _repair_parties(supplier: str, recipient: str, parties: list[Candidate],
+                    sentence: windows.Sentence) -> tuple[str, str]:
+    """A role filled with a party the sentence does not name is refilled from the parties it does
+    name (the model tends to pick the first name of the list): the one named first for the
+    supplier, the other for the recipient; the direction rule runs afterwards."""
+    present = sorted((pos, c.name) for c in parties if (pos := _mentioned(c, sentence)) is not None)
+    names = [n for _, n in present]
+    if supplier not in names:
+        supplier = next((n for n in names if n != recipient), supplier)
+    if recipient not in names:
+        recipient = next((n for n in names if n != supplier), recipient)
+    return supplier, recipient
+
+
+def _same_weapon(a: str, b: str) -> bool:
+    """"self propelled guns" and "170 millimetre self propelled guns" are one weapon."""
+    return a in b or b in a
 
 
 def _meetings(items: list[Any], names: Any, sents: list, text: str) -> list[Meeting]:
@@ -93,9 +130,25 @@ def _meetings(items: list[Any], names: Any, sents: list, text: str) -> list[Meet
     return list(out.values())
 
 
-def _deployments(items: list[Any], names: Any, sents: list, text: str) -> list[Deployment]:
+def _demonym_state(forces: str) -> str | None:
+    """"North Korean soldiers" were sent by North Korea, whatever the model chose as sender."""
+    words = lexicon.key(forces).split()
+    table = lexicon.demonyms()
+    for n in (2, 1):
+        for i in range(len(words) - n + 1):
+            entry = table.get(" ".join(words[i:i + n]))
+            if entry is not None:
+                return entry.name
+    return None
+
+
+def _deployments(items: list[Any], names: Any, sents: list, text: str, roles_on: bool = True) -> list[Deployment]:
     out: dict[tuple, Deployment] = {}
     for item in items:
+        if roles_on and not roles.is_people(item.forces):
+            continue  # "canons Caesar" are not forces: deployments are people
+        sender = _demonym_state(item.forces) or item.sender if roles_on else item.sender
+        item = item.model_copy(update={"sender": sender})
         if item.sender == item.host or (item.sender, item.host) in out:
             continue
         sentence = sents[item.sentence]
@@ -125,7 +178,7 @@ def build(answers: dict[str, list[Any]], names: Any, sents: list, text: str, not
           roles_on: bool) -> Extraction:
     transfers = _transfers(answers["transfers"], names, sents, text, notes, lexicon_on, roles_on)
     meetings = _meetings(answers["meetings"], names, sents, text)
-    deployments = _deployments(answers["deployments"], names, sents, text)
+    deployments = _deployments(answers["deployments"], names, sents, text, roles_on)
     used = {n for t in transfers for n in (t.supplier, t.recipient)} | {
         n for m in meetings for n in m.participants} | {n for d in deployments for n in (d.sender, d.host)}
     direct = {c.name for c in names.all if any(not _demonym_only(c, m) for m in c.mentions)}

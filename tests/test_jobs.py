@@ -174,7 +174,10 @@ def test_the_embedded_model_runs_on_the_calling_thread(tmp_path):
             return Reply(completion("x", json.dumps(ANSWER), self.model))
 
     with Store(tmp_path / "t.duckdb") as store:
-        results = list(Runner(FakeLocal(), None, store).run(document_from_text(article(i)) for i in range(2)))
+        from extract.pipeline import Options  # the fake answers as the single strategy does (small is local's default)
+
+        results = list(Runner(FakeLocal(), Options(passes="single"), store).run(
+            document_from_text(article(i)) for i in range(2)))
         assert [r.status for r in results] == ["ok", "ok"]
         assert store.query("SELECT count(*) FROM runs")[1] == [(2,)]
     assert threads and all(t is threading.main_thread() for t in threads)

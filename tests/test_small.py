@@ -126,3 +126,12 @@ def test_windows_keep_trigger_sentences_and_neighbours():
     sents = windows.sentences("The weather was fine. Germany delivered tanks. Then it rained. The end came. Bye.")
     assert windows.windows(sents, "transfers") == [0, 1, 2]
     assert windows.windows(sents, "meetings") == []
+
+
+def test_small_is_the_embedded_models_default_only():
+    from extract.providers.local import LocalProvider
+    from tests.conftest import FIXTURES
+
+    assert Options().for_provider(LocalProvider()).passes == "small"
+    assert Options().for_provider(make_provider("replay", fixtures=FIXTURES)).passes == "single"
+    assert Options(passes="single").for_provider(LocalProvider()).passes == "single"
