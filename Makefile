@@ -9,7 +9,7 @@ LLAMA_CMAKE   := -DGGML_NATIVE=OFF -DGGML_AVX=ON -DGGML_AVX2=ON -DGGML_FMA=ON -D
 WHEELS := $(or $(XDG_CACHE_HOME),$(HOME)/.cache)/sitrep/wheels/avx2
 DEMO_DB := demo.duckdb
 
-.PHONY: install demo test test-fast lint bench clean
+.PHONY: install browser demo test test-fast lint bench clean
 
 install: $(VENV)/.installed
 
@@ -29,7 +29,12 @@ demo: install
 	$(BIN)/sitrep extract examples/iris-t-ukraine.txt --db $(DEMO_DB)
 	@echo "Query it: $(BIN)/sitrep sql 'SELECT * FROM latest_transfers' --db $(DEMO_DB)"
 
-test: install
+# The HTML view tests open the pages in Debian's headless Chromium; install it where it is missing.
+browser:
+	@command -v chromium >/dev/null 2>&1 || { echo "installing Debian chromium for the HTML view tests"; \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; }
+
+test: install browser
 	$(BIN)/python -m pytest -q
 
 # The offline suite only (no model test, no llama.cpp build): needs a venv with the dev extra,
