@@ -24,7 +24,7 @@ from pathlib import Path
 import numpy as np
 
 from evals.dataset import load_dataset
-from evals.score import summarise
+from evals.summary import summarise
 from evals.task import evaluate
 from extract import calibrate
 from extract.pipeline import Options, run_info
@@ -43,13 +43,13 @@ class Row:
 
 ROWS = [
     Row("single (old default)", "single"),
-    Row("small: mentions + constrained names, whole text", "small", "windows,lexicon,roles"),
-    Row("+ focused trigger windows", "small", "lexicon,roles"),
-    Row("+ weapons lexicon", "small", "roles", timing_from="+ focused trigger windows"),
-    Row("+ role rules", "small", "", timing_from="+ focused trigger windows"),
-    Row("+ calibrated confidence (= small)", "small", "", timing_from="+ focused trigger windows", calibrated=True),
+    Row("small: found names + constrained enums + trigger windows", "small", "lexicon,roles",
+        timing_from="+ role rules (frozen default, raw confidence)"),
+    Row("+ weapons lexicon", "small", "roles", timing_from="+ role rules (frozen default, raw confidence)"),
+    Row("+ role rules (frozen default, raw confidence)", "small", ""),
+    Row("+ calibrated confidence (frozen default)", "small", "",
+        timing_from="+ role rules (frozen default, raw confidence)", calibrated=True),
 ]
-
 
 def _percentile(values: list[float], q: float) -> float:
     return float(np.percentile(values, q)) if values else 0.0
@@ -59,10 +59,16 @@ def run_row(row: Row, gold: Path, db: Path, provider_name: str | None, fit_calib
     """Extract (or reuse) and score one row; with `fit_calibration`, fit isotonic maps on the row's
     raw scores (calibration off) and save them as the next version of extract/data/calibration.json."""
     os.environ["SITREP_SMALL_ABLATE"] = row.ablate
-    os.environ["SITREP_CALIBRATION"] = "off" if fit_calibration or not row.calibrated else "on"
+    if row.timing_from:  # an offline row must not call the model: its answers are cached
+        os.environ["SITREP_SMALL_CACHE_ONLY"] = "1"
+    else:
+        os.environ.pop("SITREP_SMALL_CACHE_ONLY", None)
+    # Map version 0 (none fitted) gives raw scores: those rows are the stored frozen-default runs.
+    raw = "on" if calibrate.version() == 0 else "off"
+    os.environ["SITREP_CALIBRATION"] = "on" if row.calibrated else raw
     samples = load_dataset(gold)
     provider = make_provider(provider_name)
-    options = Options(passes=row.strategy)
+    options = Options(passes=row.strategy)  # the same configuration `sitrep eval --strategy` runs
     try:
         with Store(db) as store:
             docs = evaluate(samples, provider, store, options)
@@ -80,7 +86,7 @@ def run_row(row: Row, gold: Path, db: Path, provider_name: str | None, fit_calib
                     (p.pred.confidence, int(p.outcome == "tp")) for p in result.pairs
                     if p.pred is not None and p.outcome in {"tp", "fp"})
         calibrate.save(calibrate.fit(pairs), f"fitted on {gold} ({len(docs)} documents), row {row.name!r}")
-    summary = summarise(docs)
+    summary = summarise(docs).to_json()
     seconds = [d.seconds for d in docs]
     return {
         "row": row.name, "strategy": row.strategy, "ablate": row.ablate, "timing_from": row.timing_from,
@@ -121,17 +127,21 @@ def main() -> None:
     parser.add_argument("--cache", type=Path, default=None, help="model answers by request hash (offline rows)")
     parser.add_argument("--fit-calibration", action="store_true",
                         help="fit calibration maps on the chosen (uncalibrated) small rows' raw scores")
+    parser.add_argument("--merge", type=Path, default=None,
+                        help="rows measured earlier (a --json file): listed with these, e.g. the timing row")
     parser.add_argument("--json", type=Path, default=None)
     parser.add_argument("--markdown", type=Path, default=None)
     args = parser.parse_args()
     if args.cache:
         os.environ["SITREP_SMALL_CACHE"] = str(args.cache)
     chosen = ROWS if args.rows == "all" else [ROWS[int(i)] for i in args.rows.split(",")]
-    results = []
+    results = json.loads(args.merge.read_text()) if args.merge else []
     for row in chosen:
         fit = args.fit_calibration and row.strategy == "small" and not row.calibrated
         results.append(run_row(row, args.gold, args.db, args.provider, fit))
         print(json.dumps(results[-1], default=str), flush=True)
+    order = [r.name for r in ROWS]
+    results.sort(key=lambda r: order.index(r["row"]) if r["row"] in order else len(order))
     table = markdown(results)
     print(table)
     if args.json:
