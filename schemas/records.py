@@ -130,7 +130,8 @@ def add_country_actors(data: dict) -> dict:
     """
     actors = list(data.get("actors") or [])
     known = {name_key(label) for a in actors if isinstance(a, dict)
-             for label in [a.get("name", ""), *(a.get("aliases") or [])]}
+             for label in [a.get("name", ""), *(a.get("aliases") or [])]
+             if isinstance(label, str)}  # a number as a name is the schema's error to report, not a crash
     for list_name, fields in ROLE_FIELDS.items():
         for record in data.get(list_name) or []:
             if not isinstance(record, dict):

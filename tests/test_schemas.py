@@ -95,3 +95,16 @@ def test_gold_errors_name_file_and_field(tmp_path: Path):
         load_gold(path)
     message = str(info.value)
     assert "a.gold.json" in message and "actors.0.kind" in message and "extra_key" in message
+
+
+def test_a_number_as_a_name_is_a_validation_error_not_a_crash():
+    """A non-string name must reach instructor as a ValidationError (so it re-asks), never an AttributeError."""
+    import pydantic
+
+    from schemas.records import Extraction
+
+    bad = {"actors": [{"name": 42, "kind": "state", "evidence": ["x"], "confidence": 0.5}],
+           "transfers": [{"supplier": "Russia", "recipient": 42, "weapon": {"name": "S-400", "category": "air_defence"},
+                          "evidence": ["x"], "confidence": 0.5}]}
+    with pytest.raises(pydantic.ValidationError):
+        Extraction.model_validate(bad)
