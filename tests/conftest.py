@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import duckdb
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -10,6 +11,15 @@ ROOT = Path(__file__).resolve().parent.parent
 SHARED_GOLD = ROOT / "tests" / "data" / "shared-gold-example.json"
 FIXTURES = ROOT / "tests" / "fixtures" / "replay"
 EXAMPLE = ROOT / "examples" / "iris-t-ukraine.txt"
+
+
+def query_rows(db: Path, sql: str) -> list[tuple]:
+    """Rows of one query on a closed database file, opened read-only so a test never holds the writer's lock."""
+    con = duckdb.connect(str(db), read_only=True)
+    try:
+        return con.execute(sql).fetchall()
+    finally:
+        con.close()
 
 
 @pytest.fixture

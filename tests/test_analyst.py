@@ -13,6 +13,7 @@ from extract import analyst
 from extract.cli import app
 from extract.store import Store
 from tests.conftest import ROOT
+from tests.conftest import query_rows as rows
 
 ARTICLES = ROOT / "tests" / "data" / "analyst"
 FIXTURES = ROOT / "tests" / "fixtures" / "analyst"
@@ -28,14 +29,6 @@ def corpus(db: Path) -> Path:
     result = run("extract", ARTICLES, "--provider", "replay", "--fixtures", FIXTURES, "--db", db, "-q")
     assert result.exit_code == 0, result.output
     return db
-
-
-def rows(db: Path, sql: str) -> list[tuple]:
-    con = duckdb.connect(str(db), read_only=True)
-    try:
-        return con.execute(sql).fetchall()
-    finally:
-        con.close()
 
 
 def test_same_delivery_from_two_sources_is_one_fact(corpus):

@@ -9,6 +9,7 @@ from typer.testing import CliRunner
 from extract.cli import app
 from extract.store import Store
 from tests.batch_stub import BatchStub, default_answer
+from tests.conftest import query_rows
 from tests.stub_server import article
 
 
@@ -30,11 +31,7 @@ def sitrep(*args):
 
 
 def rows(db, sql):
-    con = duckdb.connect(str(db), read_only=True)
-    try:
-        return sorted(map(repr, con.execute(sql).fetchall()))
-    finally:
-        con.close()
+    return sorted(map(repr, query_rows(db, sql)))
 
 
 RECORDS = ["SELECT * FROM actors", "SELECT * FROM transfers", "SELECT * FROM evidence",

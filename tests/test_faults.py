@@ -18,13 +18,13 @@ import time
 from collections.abc import Iterator
 from pathlib import Path
 
-import duckdb
 import pytest
 from typer.testing import CliRunner, Result
 
 from extract import spool
 from extract.cli import app
 from tests.conftest import ROOT
+from tests.conftest import query_rows as rows
 from tests.stub_server import StubServer, article
 
 KEY = "sk-faultmatrix-secret-0042"
@@ -62,14 +62,6 @@ def cli(args: list[str], **env: str) -> subprocess.Popen:
     full = {**os.environ, "OPENAI_API_KEY": KEY, "SITREP_LOCK_WAIT": "10", **env}
     return subprocess.Popen([sys.executable, "-c", "from extract.cli import main; main()", *args], cwd=ROOT,
                             env=full, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-
-
-def rows(db: Path, sql: str) -> list[tuple]:
-    con = duckdb.connect(str(db), read_only=True)
-    try:
-        return con.execute(sql).fetchall()
-    finally:
-        con.close()
 
 
 def good_docs(db: Path) -> set[str]:
