@@ -18,16 +18,12 @@ from functools import cache, lru_cache
 from pathlib import Path
 
 import pycountry
-from babel import Locale
 
-from schemas.aliases import CANONICAL_COUNTRY_NAMES, COUNTRY_ALIASES
+from schemas.names import CANONICAL_COUNTRY_NAMES, COUNTRY_ALIASES, cldr_names
 
 DATA = Path(__file__).with_name("data")
-# Languages whose CLDR country names join the gazetteer (the project's languages and their neighbours).
-LANGUAGES = ("en", "fr", "ro", "de", "es", "it", "pt", "pl", "nl", "uk", "ru", "zh", "ar", "fa", "ko", "ja", "tr", "he")
 _PUNCT = re.compile(r"[^\w\s]", re.UNICODE)
 _ARTICLE = re.compile(r"^(?:the|l|la|le|les|el|los|las|die|der|den|des)\s+")
-_NON_STATES = {"EU", "UN", "EZ", "QO", "XA", "XB", "ZZ"}  # CLDR pseudo-territories
 
 
 @dataclass(frozen=True)
@@ -70,7 +66,7 @@ def _state_name(alpha3: str) -> str:
         return CANONICAL_COUNTRY_NAMES[alpha3]
     if alpha3 in _load("actors.json")["canonical_names"]["names"]:
         return _load("actors.json")["canonical_names"]["names"][alpha3]
-    cldr = Locale("en").territories.get(country.alpha_2) if country else None
+    cldr = cldr_names(alpha3).get("en")
     return cldr or getattr(country, "common_name", None) or (country.name if country else alpha3)
 
 
@@ -84,14 +80,9 @@ def _states() -> dict[str, tuple[ActorEntry, dict[str, set[str]]]]:
         names["*"].update(n for n in (country.name, getattr(country, "common_name", None),
                                       getattr(country, "official_name", None)) if n)
         names["*"].add(country.alpha_3)
-    for lang in LANGUAGES:
-        territories = Locale(lang).territories
-        for country in pycountry.countries:
-            if country.alpha_2 in _NON_STATES:
-                continue
-            local = territories.get(country.alpha_2)
-            if local:
-                by_code[country.alpha_3].setdefault(lang, set()).add(local)
+    for country in pycountry.countries:  # CLDR names per language (schemas.names.LANGUAGES)
+        for lang, local in cldr_names(country.alpha_3).items():
+            by_code[country.alpha_3].setdefault(lang, set()).add(local)
     for alias, code in COUNTRY_ALIASES.items():
         by_code.setdefault(code, {"*": set()})["*"].add(alias)
     for code, aliases in data["state_aliases"].items():
@@ -250,3 +241,30 @@ def category_hint(name: str) -> str | None:
         if any(f" {key(w)}" in k for w in words):
             return category
     return None
+
+
+@cache
+def _weapon_patterns() -> tuple[tuple[re.Pattern[str], WeaponEntry], ...]:
+    """Every lexicon name and alias as a pattern over folded text, longest first (so "Patriot PAC-3"
+    wins over "PAC-3" and "Leopard 2A6" over "Leopard"). A name is a whole word; a CJK character
+    next to it is a boundary too ("S-400防空导弹系统")."""
+    _, index = _weapons()
+    keys = sorted((k for k in index if len(k) >= 2), key=len, reverse=True)
+    edge = r"[^\W\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af]"
+    return tuple((re.compile(rf"(?<!{edge}){re.escape(k)}(?!{edge})"), index[k]) for k in keys)
+
+
+def weapons_in(text: str) -> list[WeaponEntry]:
+    """The lexicon weapons a text names, as whole words, in order of first mention, each once.
+    Why: a sentence that lists "Stinger, Javelin and TOW" is one transfer per system, and the 1.5B
+    model stops after the first."""
+    folded = key(text)
+    found: list[tuple[int, WeaponEntry]] = []
+    for pattern, entry in _weapon_patterns():
+        m = pattern.search(folded)
+        if m is None:
+            continue
+        folded = folded[:m.start()] + "\0" * (m.end() - m.start()) + folded[m.end():]  # no overlapping hits
+        if all(e.id != entry.id for _, e in found):
+            found.append((m.start(), entry))
+    return [e for _, e in sorted(found, key=lambda p: p[0])]

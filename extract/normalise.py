@@ -7,31 +7,11 @@ rewritten to the canonical names so SQL joins work.
 
 from __future__ import annotations
 
-import pycountry
-
-from schemas.aliases import CANONICAL_COUNTRY_NAMES, COUNTRY_ALIASES
 from schemas.fields import ActorKind
-from schemas.records import MAX_ALIASES, MAX_QUOTES, ROLE_FIELDS, Actor, Extraction, actor_index, name_key, union
+from schemas.names import country_for_name, country_name, name_key
+from schemas.records import MAX_ALIASES, MAX_QUOTES, ROLE_FIELDS, Actor, Extraction, actor_index, union
 
 STATE_LIKE = {ActorKind.state}
-
-
-def country_for_name(name: str) -> str | None:
-    """ISO alpha-3 for a country name, capital metonym or local spelling; None if not a country."""
-    key = name_key(name)
-    if key in COUNTRY_ALIASES:
-        return COUNTRY_ALIASES[key]
-    try:
-        return pycountry.countries.lookup(name).alpha_3
-    except LookupError:
-        return None
-
-
-def country_name(code: str) -> str:
-    if code in CANONICAL_COUNTRY_NAMES:
-        return CANONICAL_COUNTRY_NAMES[code]
-    country = pycountry.countries.get(alpha_3=code)
-    return getattr(country, "common_name", None) or country.name if country else code
 
 
 def _canonical_actor(actor: Actor) -> Actor:

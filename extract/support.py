@@ -9,40 +9,14 @@ in the run's notes; nothing goes silently.
 
 from __future__ import annotations
 
-import gettext
 import re
-from functools import lru_cache
 
-import pycountry
 from rapidfuzz import fuzz
 
 from extract.ground import fold, locate
-from extract.normalise import country_for_name
-from schemas.aliases import COUNTRY_ALIASES
 from schemas.fields import ActorKind
+from schemas.names import country_for_name, country_names
 from schemas.records import ROLE_FIELDS, Actor, Extraction, actor_index, name_key, role_values
-
-# Country names in these languages come from pycountry's own translations (iso3166-1 catalogues).
-LANGUAGES = ("fr", "ro", "de", "es", "it", "pt", "pl", "uk", "ru")
-
-
-@lru_cache(maxsize=1)
-def _catalogues() -> list[gettext.NullTranslations]:
-    return [gettext.translation("iso3166-1", pycountry.LOCALES_DIR, languages=[lang], fallback=True)
-            for lang in LANGUAGES]
-
-
-@lru_cache(maxsize=512)
-def _names_of_country(code: str) -> tuple[str, ...]:
-    """Every name sitrep knows for a country: aliases, pycountry's English names and their
-    translations ("Arménie", "Belgia"). Found on the dev set: without the translations a French
-    article lost Armenia and India."""
-    names = [alias for alias, c in COUNTRY_ALIASES.items() if c == code]
-    country = pycountry.countries.get(alpha_3=code)
-    if country is not None:
-        english = [getattr(country, f) for f in ("name", "common_name", "official_name") if hasattr(country, f)]
-        names += english + [t.gettext(n) for t in _catalogues() for n in english]
-    return tuple(dict.fromkeys(names))
 
 
 def _labels(actor: Actor) -> list[str]:
@@ -51,7 +25,7 @@ def _labels(actor: Actor) -> list[str]:
         labels.append(actor.name.split()[-1])
     code = actor.country or (country_for_name(actor.name) if actor.kind == ActorKind.state else None)
     if code and actor.kind == ActorKind.state:
-        labels += list(_names_of_country(code))
+        labels += list(country_names(code))
     return [label for label in labels if len(label.strip()) >= 3]
 
 

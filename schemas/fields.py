@@ -10,7 +10,6 @@ import re
 from enum import StrEnum
 from typing import Annotated
 
-import pycountry
 from pydantic import (
     AfterValidator,
     BaseModel,
@@ -21,7 +20,7 @@ from pydantic import (
     model_validator,
 )
 
-from schemas.aliases import COUNTRY_ALIASES
+from schemas.names import country_code
 
 
 class Strict(BaseModel):
@@ -82,28 +81,6 @@ class Certainty(StrEnum):
     reported = "reported"
     alleged = "alleged"
     denied = "denied"
-
-
-def country_code(value: object) -> object:
-    """Accept an ISO alpha-3 code, alpha-2 code, or a country name; return alpha-3 or raise."""
-    if value is None or not isinstance(value, str):
-        return value
-    text = value.strip()
-    if not text or text.lower() in {"null", "none", "unknown", "n/a"}:
-        return None
-    alias = COUNTRY_ALIASES.get(text.casefold())
-    if alias:
-        return alias
-    found = pycountry.countries.get(alpha_3=text.upper()) if len(text) == 3 else None
-    found = found or (pycountry.countries.get(alpha_2=text.upper()) if len(text) == 2 else None)
-    if found is None:
-        try:
-            found = pycountry.countries.lookup(text)
-        except LookupError:
-            found = None
-    if found is None:
-        raise ValueError(f"{value!r} is not an ISO 3166-1 alpha-3 country code (e.g. RUS, PRK, UKR)")
-    return found.alpha_3
 
 
 _PARTIAL_DATE = re.compile(r"^\d{4}(-(0[1-9]|1[0-2])(-(0[1-9]|[12]\d|3[01]))?)?$")

@@ -9,7 +9,7 @@ structured fields stays closer to the text (and does not write a definition of t
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, ClassVar, get_args
 
 from pydantic import Field, ValidationInfo, field_validator, model_validator
 
@@ -26,8 +26,8 @@ from schemas.fields import (
     Status,
     Strict,
     When,
-    country_code,
 )
+from schemas.names import country_for_name, name_key
 
 SCHEMA_VERSION = 1
 
@@ -73,6 +73,8 @@ class Weapon(Strict):
 
 
 class Transfer(Strict):
+    ROLES: ClassVar[tuple[str, ...]] = ("supplier", "recipient")  # fields that name actors
+
     evidence: Quotes = Field(min_length=1, max_length=MAX_QUOTES, description=EVIDENCE_HELP)
     supplier: str = Field(description="name of the supplying actor, as in actors")
     recipient: str = Field(description="name of the receiving actor, as in actors")
@@ -85,6 +87,8 @@ class Transfer(Strict):
 
 
 class Meeting(Strict):
+    ROLES: ClassVar[tuple[str, ...]] = ("participants",)
+
     evidence: Quotes = Field(min_length=1, max_length=MAX_QUOTES, description=EVIDENCE_HELP)
     participants: list[str] = Field(min_length=2, max_length=12, description="at least two actor names, as in actors")
     location: Location = Field(default_factory=Location)
@@ -96,6 +100,8 @@ class Meeting(Strict):
 
 
 class Deployment(Strict):
+    ROLES: ClassVar[tuple[str, ...]] = ("sender", "host")
+
     evidence: Quotes = Field(min_length=1, max_length=MAX_QUOTES, description=EVIDENCE_HELP)
     sender: str = Field(description="name of the actor sending forces, as in actors")
     host: str = Field(description="name of the actor the forces fight or serve with, as in actors")
@@ -108,18 +114,10 @@ class Deployment(Strict):
     confidence: Confidence = Field(default=0.5, description=CONFIDENCE_HELP)
 
 
-ROLE_FIELDS: dict[str, tuple[str, ...]] = {
-    "transfers": ("supplier", "recipient"),
-    "meetings": ("participants",),
-    "deployments": ("sender", "host"),
-}
 
 
 def _is_country(name: str) -> str | None:
-    try:
-        return country_code(name) if isinstance(name, str) else None
-    except ValueError:
-        return None
+    return country_for_name(name) if isinstance(name, str) else None
 
 
 def add_country_actors(data: dict) -> dict:
@@ -145,11 +143,6 @@ def add_country_actors(data: dict) -> dict:
                                        "evidence": list(record.get("evidence") or [])[:1], "confidence": 0.5})
                         known.add(name_key(value))
     return {**data, "actors": actors}
-
-
-def name_key(name: str) -> str:
-    """How role fields and actor names are compared: case-folded, whitespace collapsed."""
-    return " ".join(name.casefold().split())
 
 
 def actor_index(actors: list[Actor]) -> dict[str, str]:
@@ -243,7 +236,7 @@ class Extraction(_RoleChecked):
     deployments: list[Deployment] = Field(default_factory=list, max_length=15)
 
     def count(self) -> dict[str, int]:
-        return {k: len(getattr(self, k)) for k in ("actors", "transfers", "meetings", "deployments")}
+        return {k: len(getattr(self, k)) for k in type(self).model_fields}
 
 
 class Events(_RoleChecked):
@@ -255,3 +248,10 @@ class Events(_RoleChecked):
     meetings: list[Meeting] = Field(default_factory=list, max_length=15)
     deployments: list[Deployment] = Field(default_factory=list, max_length=15)
     actors: list[Actor] = Field(default_factory=list, max_length=20, description="only actors not yet known")
+
+
+# Role fields per record list, from the models' own ROLES (the kind registry, schemas.kinds, reads them too).
+ROLE_FIELDS: dict[str, tuple[str, ...]] = {
+    name: roles for name, info in Extraction.model_fields.items()
+    if (roles := getattr(get_args(info.annotation)[0], "ROLES", ()))
+}
