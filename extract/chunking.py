@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 
+from schemas import kinds
 from schemas.records import MAX_QUOTES, Extraction, union
 
 
@@ -38,27 +39,19 @@ def split(text: str, limit: int) -> list[str]:
     return chunks
 
 
-def _event_key(kind: str, record: object) -> tuple:
-    if kind == "transfers":
-        return (record.supplier.casefold(), record.recipient.casefold(), record.weapon.name.casefold())
-    if kind == "meetings":
-        return (frozenset(p.casefold() for p in record.participants), record.when.start)
-    return (record.sender.casefold(), record.host.casefold())
-
-
 def merge(parts: list[Extraction]) -> Extraction:
     """One extraction from many chunks: actors are merged later by normalise; events by key."""
     if len(parts) == 1:
         return parts[0]
-    merged: dict[str, list] = {"actors": [a for p in parts for a in p.actors]}
-    for kind in ("transfers", "meetings", "deployments"):
+    merged: dict[str, list] = {kinds.ACTORS.name: [a for p in parts for a in getattr(p, kinds.ACTORS.name)]}
+    for kind in kinds.events():
         by_key: dict[tuple, object] = {}
-        for record in (r for p in parts for r in getattr(p, kind)):
-            key = _event_key(kind, record)
+        for record in (r for p in parts for r in getattr(p, kind.name)):
+            key = kind.merge_key(record)
             if key in by_key:
                 first = by_key[key]
                 record = first.model_copy(update={"evidence": union(first.evidence, record.evidence, MAX_QUOTES),
                                                   "confidence": max(first.confidence, record.confidence)})
             by_key[key] = record
-        merged[kind] = list(by_key.values())
+        merged[kind.name] = list(by_key.values())
     return Extraction.model_construct(**merged)

@@ -18,6 +18,7 @@ from rich.console import Console
 
 from extract import analyst, export, html_views, report_view
 from extract.store import DEFAULT_DB, Store, StoreError
+from schemas import kinds
 
 err = Console(stderr=True)
 DbOpt = Annotated[Path, typer.Option("--db", envvar="SITREP_DB", help="DuckDB file (default ./sitrep.duckdb)")]
@@ -109,9 +110,9 @@ def result_json(result: Any, store: Store | None) -> str:
     if result.extraction is not None:
         records = result.extraction.model_dump(mode="json")
     elif store is not None and result.run_id:
-        for table in ("actors", "transfers", "meetings", "deployments"):
-            _, rows = store.query(f"SELECT record FROM {table} WHERE run_id = ? ORDER BY idx", [result.run_id])
-            records[table] = [json.loads(r[0]) for r in rows]
+        for kind in kinds.kinds():
+            _, rows = store.query(f"SELECT record FROM {kind.table} WHERE run_id = ? ORDER BY idx", [result.run_id])
+            records[kind.name] = [json.loads(r[0]) for r in rows]
     usage = result.usage
     line = {"source": result.source, "doc_id": doc.doc_id if doc else None, "run_id": result.run_id,
             "status": result.status, "error": result.error,

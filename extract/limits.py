@@ -10,11 +10,11 @@ from __future__ import annotations
 
 from pydantic import BaseModel
 
+from schemas import kinds
 from schemas.records import Extraction
 
 MAX_CHARS = 2_000  # longest string kept in any record field (names, roles, quotes, topics)
 MAX_CHUNKS = 40  # default --max-chunks: about 480,000 characters at the default chunk size
-RECORD_LISTS = ("actors", "transfers", "meetings", "deployments")
 
 
 class TooLong(ValueError):
@@ -30,9 +30,9 @@ def check_chunks(source: str, chars: int, chunks: int, max_chunks: int) -> None:
 def cap_strings(extraction: Extraction, limit: int = MAX_CHARS) -> list[str]:
     """Cut every over-long string field in place; one note per cut field."""
     notes: list[str] = []
-    for kind in RECORD_LISTS:
-        for i, record in enumerate(getattr(extraction, kind)):
-            _cap(record, f"{kind}[{i}]", limit, notes)
+    for kind, records in kinds.records_of(extraction):
+        for i, record in enumerate(records):
+            _cap(record, f"{kind.name}[{i}]", limit, notes)
     return notes
 
 

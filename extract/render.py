@@ -20,16 +20,7 @@ from rich.table import Table
 from rich.text import Text
 
 from extract.store import Store
-
-COLUMNS = {
-    "actors": ["name", "kind", "country", "role", "confidence", "grounded"],
-    "transfers": ["supplier", "recipient", "weapon", "category", "quantity_min", "quantity_max", "status",
-                  "certainty", "when_start", "confidence", "grounded"],
-    "meetings": ["participants", "place", "country", "when_start", "format", "certainty", "confidence", "grounded"],
-    "deployments": ["sender", "host", "forces", "place", "size_max", "killed_min", "when_start", "certainty",
-                    "confidence", "grounded"],
-}
-
+from schemas import kinds
 
 _CONTROLS = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 
@@ -71,9 +62,10 @@ def table(title: str, cols: list[str], rows: list[tuple]) -> Table:
 
 
 def print_run_records(console: Console, store: Store, run_id: str) -> None:
-    for kind, cols in COLUMNS.items():
-        names, rows = store.query(f"SELECT {', '.join(cols)} FROM {kind} WHERE run_id = ? ORDER BY idx", [run_id])
-        console.print(table(f"{kind} ({len(rows)})", names, rows))
+    for kind in kinds.kinds():
+        names, rows = store.query(f"SELECT {', '.join(kind.shown)} FROM {kind.table} WHERE run_id = ? ORDER BY idx",
+                                  [run_id])
+        console.print(table(f"{kind.name} ({len(rows)})", names, rows))
 
 
 def format_rows(cols: list[str], rows: list[tuple], fmt: str) -> str | Table:

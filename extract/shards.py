@@ -17,9 +17,10 @@ from typing import Any
 
 from extract.load import Document
 from extract.store import GOOD, RunInfo, Store
+from schemas import kinds
 
-TABLES = ("documents", "runs", "actors", "transfers", "meetings", "deployments", "evidence")
-RECORD_TABLES = ("actors", "transfers", "meetings", "deployments", "evidence")
+RECORD_TABLES = (*(k.table for k in kinds.kinds()), "evidence")
+TABLES = ("documents", "runs", *RECORD_TABLES)
 
 
 class ShardWriter:

@@ -30,6 +30,7 @@ import duckdb
 from extract import spool
 from extract.load import Document
 from extract.redact import redact, safe_url
+from schemas import kinds
 
 DEFAULT_DB = Path("sitrep.duckdb")
 log = logging.getLogger("sitrep.store")
@@ -231,7 +232,7 @@ class Store:
                 return run_id
             self.add_document(doc)
             self.con.execute("DELETE FROM load_errors WHERE source = ?", [doc.source])
-            for table in ("evidence", "actors", "transfers", "meetings", "deployments", "runs") if stored else ():
+            for table in ("evidence", *kinds.names(), "runs") if stored else ():
                 self.con.execute(f"DELETE FROM {table} WHERE run_id = ?", [run_id])
             self.con.execute(
                 "INSERT INTO runs VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
