@@ -31,7 +31,7 @@ from extract.cli_options import (
     err,
     fail,
 )
-from extract.cli_run import extract_inputs
+from extract.cli_run import expand, extract_inputs
 from extract.corpus import Columns
 from extract.engine_ray import ProviderArgs
 from extract.limits import MAX_CHUNKS
@@ -45,17 +45,6 @@ from extract.store import DEFAULT_DB, Store
 
 app = typer.Typer(help="Turn defence and foreign-affairs articles into validated, grounded facts in DuckDB.",
                   no_args_is_help=True, pretty_exceptions_enable=False, add_completion=False)
-
-
-def expand(paths: list[Path]) -> list[Path]:
-    """Files as given; folders become their .txt/.md/.html files, sorted."""
-    out: list[Path] = []
-    for path in paths:
-        if path.is_dir():
-            out += sorted(p for p in path.rglob("*") if p.suffix.lower() in {".txt", ".md", ".html", ".htm"})
-        else:
-            out.append(path)
-    return out
 
 
 @app.command()

@@ -23,7 +23,7 @@ from extract.cli_options import (
     err,
     fail,
 )
-from extract.cli_run import inputs
+from extract.cli_run import expand, inputs
 from extract.corpus import Columns
 from extract.pipeline import Options
 from extract.providers import Provider, make_provider
@@ -60,8 +60,6 @@ def submit(
     title_column: Annotated[str | None, typer.Option(help="corpus files: the title column")] = None,
 ) -> None:
     """Write each document's request as JSONL, upload it, create the batch, record it in the database."""
-    from extract.cli import expand
-
     try:
         options = Options(max_retries=max_retries, reask_ungrounded=reask, passes=passes, example=example,
                           temperature=temperature, chunk_chars=chunk_chars, force=force)

@@ -23,6 +23,18 @@ from extract.shards import ShardWriter
 from extract.store import Store
 
 
+def expand(paths: list[Path]) -> list[Path]:
+    """Files as given; folders become their .txt/.md/.html files, sorted. Here, not in cli.py:
+    cli.py imports the command modules that use it."""
+    out: list[Path] = []
+    for path in paths:
+        if path.is_dir():
+            out += sorted(p for p in path.rglob("*") if p.suffix.lower() in {".txt", ".md", ".html", ".htm"})
+        else:
+            out.append(path)
+    return out
+
+
 def inputs(paths: list[Path], columns: Columns) -> Iterator[Document | DocResult]:
     """Files become one document each (a bad file a failed result); corpus files and `-` one per row."""
     for path in paths:

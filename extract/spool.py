@@ -52,14 +52,14 @@ def pending(db: Path) -> list[Path]:
 
 
 def load(path: Path) -> dict[str, Any]:
-    """The keyword arguments of Store.write_run for one kept answer."""
+    """The keyword arguments of Store.write_run for one kept answer, but `run` as the fields of its
+    RunInfo: the store builds that itself (spool importing store would make an import cycle)."""
     from extract.providers.base import Usage
-    from extract.store import RunInfo
 
     data = json.loads(path.read_text(encoding="utf-8"))
     run = data["run"]
     return {"doc": Document(**data["doc"]),
-            "run": RunInfo(**{**run, "started_at": datetime.fromisoformat(run["started_at"])}),
+            "run": {**run, "started_at": datetime.fromisoformat(run["started_at"])},
             "usage": Usage(**data["usage"]), "rows": data["rows"], "status": data["status"],
             "error": data["error"]}
 

@@ -188,7 +188,8 @@ class Store:
         stored = 0
         for path in spool.pending(self.path):
             try:
-                self._write_run(**spool.load(path))
+                kept = spool.load(path)
+                self._write_run(**{**kept, "run": RunInfo(**kept["run"])})
             except (duckdb.Error, StoreError, OSError, ValueError, TypeError, KeyError) as exc:
                 log.warning("kept answer %s is still not stored: %s", path, _one_line(exc))
                 self.release()

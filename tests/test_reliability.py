@@ -289,7 +289,7 @@ def test_kept_answers_are_plain_json(db):
     run, rows = _run(doc)
     path = spool.keep(db, doc, run, Usage(calls=2), rows, "ok", None)
     again = spool.load(path)
-    assert again["run"].run_id == run.run_id and again["doc"] == doc and again["usage"].calls == 2
+    assert RunInfo(**again["run"]).run_id == run.run_id and again["doc"] == doc and again["usage"].calls == 2
     assert json.loads(path.read_text())["rows"] == rows
 
 
