@@ -13,12 +13,13 @@ from pathlib import Path
 from typing import Any
 
 from evals.dataset import Sample, load_dataset
-from evals.match import TYPES, Pair, match_document
+from evals.match import Pair, match_document
 from evals.persist import match_key
 from evals.predictions import as_predictions, load_predictions
 from evals.score import DocScore
 from evals.summary import EvalMeta, EvalRun, Summary, summarise
 from extract.ground import locate
+from schemas import kinds
 from schemas.gold import GoldError, GoldFile
 
 AGREEMENT = "agreement"
@@ -65,11 +66,11 @@ def _score(sample: Sample, other: GoldFile) -> DocScore:
 def _labels(docs: list[DocScore]) -> tuple[dict[str, tuple[list[str], list[str]]], dict[str, int]]:
     pairs: dict[str, tuple[list[str], list[str]]] = {"certainty": ([], []), "status": ([], [])}
     for d in docs:
-        for kind in TYPES[1:]:
-            for p in d.results[kind].pairs:
+        for kind in kinds.events():
+            for p in d.results[kind.name].pairs:
                 if p.outcome == "tp":
                     _add(pairs["certainty"], p.gold.certainty, p.pred.record.certainty)
-                    if kind == "transfers":
+                    if "status" in kind.model.model_fields:
                         _add(pairs["status"], p.gold.status, p.pred.record.status)
     return pairs, {k: len(v[0]) for k, v in pairs.items()}
 

@@ -30,8 +30,10 @@ import numpy as np
 from scipy.optimize import linear_sum_assignment
 
 from evals.names import matches, norm, similarity
+from schemas import kinds
+from schemas.kinds import Kind
 
-TYPES = ("actors", "transfers", "meetings", "deployments")
+TYPES = kinds.names()  # the record types, in the registry's order
 REQUIRED_TIER = 1e6  # one more matched required gold record outweighs any optional match and any closeness
 OPTIONAL_TIER = 1e3  # one more matched optional record outweighs any sum of closeness (<= 1 each)
 CONFIDENCE_TIE = 1e-3  # among equally close predictions the most confident is kept
@@ -106,54 +108,65 @@ def when_compatible(a: Any, b: Any) -> bool:
     return lo_a[: len(hi_b)] <= hi_b and lo_b[: len(hi_a)] <= hi_a
 
 
-def _weapon_score(pred: Any, gold: Any, mode: str) -> float:
-    """1-ish for a name or alias match, 0.5 for the category fallback, 0 when incompatible."""
-    named = similarity(pred.weapon.name, [gold.weapon.name, *getattr(gold.weapon, "aliases", [])]) / 100
+def _thing_score(pred: Any, gold: Any, mode: str) -> float:
+    """What an event is about (a weapon: name and category): 1-ish for a name or alias match, 0.5
+    for the category fallback, 0 when incompatible."""
+    named = similarity(pred.name, [gold.name, *getattr(gold, "aliases", [])]) / 100
     if named:
-        return named if mode == "strict" or pred.weapon.category == gold.weapon.category else 0.0
-    same_category = pred.weapon.category == gold.weapon.category
+        return named if mode == "strict" or pred.category == gold.category else 0.0
+    same_category = pred.category == gold.category
     if mode == "lenient":
         return 0.5 if same_category else 0.0
-    return 0.5 if same_category and is_generic(gold.weapon.name) else 0.0
+    return 0.5 if same_category and is_generic(gold.name) else 0.0
 
 
-def _participants(pred: Any, gold: Any, index: GoldIndex) -> float:
-    predicted = {index.resolve(p) for p in pred.participants}
-    wanted = set(gold.participants)
-    return len(predicted & wanted) / len(predicted | wanted) if predicted | wanted else 0.0
+def _overlap(predicted: list[str], wanted: list[str], index: GoldIndex) -> float:
+    """Jaccard of a list role (participants) after resolving the predicted names; under 0.5 is no match."""
+    found, gold = {index.resolve(p) for p in predicted}, set(wanted)
+    share = len(found & gold) / len(found | gold) if found | gold else 0.0
+    return share if share >= 0.5 else 0.0
 
 
 def _roles(scores: list[float]) -> float:
     return 0.0 if not all(scores) else sum(scores) / len(scores)
 
 
+def _role_scores(kind: Kind, pred: Any, gold: Any, index: GoldIndex) -> list[float]:
+    return [_overlap(getattr(pred, r), getattr(gold, r), index) if kind.many(r)
+            else index.role_score(getattr(pred, r), getattr(gold, r)) for r in kind.roles]
+
+
 def closeness(kind: str, pred: Any, gold: Any, index: GoldIndex, mode: str) -> float:
-    """0 when the pair cannot match (the spec's rule); otherwise in (0, 1], higher for closer pairs."""
-    if kind == "actors":
+    """0 when the pair cannot match (the spec's rule); otherwise in (0, 1], higher for closer pairs.
+
+    Actors match by name or alias. An event needs every role to name the gold actor (a list role,
+    Jaccard >= 0.5) and, when it is about a thing, that thing (by name, or by category); these
+    average. A dated kind (a meeting) must also overlap in time: strictly, or at half weight."""
+    spec = kinds.get(kind)
+    if not spec.is_event:
         return similarity(pred.name, [gold.name, *gold.aliases]) / 100
-    if kind == "transfers":
-        roles = _roles([index.role_score(pred.supplier, gold.supplier),
-                        index.role_score(pred.recipient, gold.recipient)])
-        weapon = _weapon_score(pred, gold, mode)
-        return (roles + weapon) / 2 if roles and weapon else 0.0
-    if kind == "meetings":
-        overlap = _participants(pred, gold, index)
-        dated = when_compatible(pred.when, gold.when)
-        if overlap < 0.5 or (mode == "strict" and not dated):
-            return 0.0
-        return overlap if dated else overlap / 2
-    return _roles([index.role_score(pred.sender, gold.sender), index.role_score(pred.host, gold.host)])
+    parts = [_roles(_role_scores(spec, pred, gold, index))]
+    parts += [_thing_score(getattr(pred, spec.thing), getattr(gold, spec.thing), mode)] if spec.thing else []
+    if not all(parts):
+        return 0.0
+    score = sum(parts) / len(parts)
+    if not spec.dated:
+        return score
+    dated = when_compatible(pred.when, gold.when)
+    if mode == "strict" and not dated:
+        return 0.0
+    return score if dated else score / 2
 
 
 def claim_key(kind: str, pred: Any, index: GoldIndex) -> tuple:
     """What a false prediction claims, so the same false claim repeated counts once."""
-    if kind == "actors":
+    spec = kinds.get(kind)
+    if not spec.is_event:
         return (index.resolve(pred.name),)
-    if kind == "transfers":
-        return (index.resolve(pred.supplier), index.resolve(pred.recipient), norm(pred.weapon.name))
-    if kind == "meetings":
-        return (frozenset(index.resolve(p) for p in pred.participants), pred.when.start)
-    return (index.resolve(pred.sender), index.resolve(pred.host))
+    key: list[Any] = [frozenset(index.resolve(p) for p in getattr(pred, r)) if spec.many(r)
+                      else index.resolve(getattr(pred, r)) for r in spec.roles]
+    key += [norm(getattr(pred, spec.thing).name)] if spec.thing else []
+    return (*key, pred.when.start) if spec.dated else tuple(key)
 
 
 def _canonical(preds: list[Pred], gold: list[Any]) -> tuple[list[Pred], list[Any]]:
@@ -214,4 +227,5 @@ def match_type(kind: str, preds: list[Pred], gold: list[Any], index: GoldIndex, 
 
 def match_document(predicted: dict[str, list[Pred]], gold: Any, mode: str = "strict") -> dict[str, TypeResult]:
     index = GoldIndex(gold.actors)
-    return {kind: match_type(kind, predicted.get(kind, []), list(getattr(gold, kind)), index, mode) for kind in TYPES}
+    return {kind: match_type(kind, predicted.get(kind, []), list(getattr(gold, kind)), index, mode)
+            for kind in kinds.names()}

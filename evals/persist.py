@@ -11,17 +11,12 @@ from evals.match import Pair
 from evals.score import DocScore, micro
 from evals.summary import EvalMeta, Summary
 from extract.store import Store
+from schemas import kinds
 
 
 def match_key(kind: str, record: Any) -> str:
     """Readable and stable across runs: what a person would call this record."""
-    if kind == "actors":
-        return record.name
-    if kind == "transfers":
-        return f"{record.supplier} → {record.recipient}: {record.weapon.name}"
-    if kind == "meetings":
-        return " + ".join(sorted(record.participants)) + f" @ {record.when.start or '?'}"
-    return f"{record.sender} → {record.host}"
+    return kinds.get(kind).key_text(record)
 
 
 def _pair_row(eval_id: str, doc_id: str, kind: str, pair: Pair) -> list[Any]:

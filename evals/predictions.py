@@ -13,16 +13,17 @@ from pathlib import Path
 from pydantic import ValidationError
 
 from evals.dataset import Sample
-from evals.match import TYPES, Pred, match_document
+from evals.match import Pred, match_document
 from evals.score import DocScore
 from extract.ground import locate
+from schemas import kinds
 from schemas.gold import GoldError, GoldFile
 
 
 def as_predictions(gold: GoldFile) -> dict[str, list[Pred]]:
     """The required records of a gold/1 file as scored predictions."""
     out: dict[str, list[Pred]] = {}
-    for kind in TYPES:
+    for kind in kinds.names():
         records = [r for r in getattr(gold, kind) if not r.optional]
         out[kind] = [Pred(r, r.confidence if "confidence" in r.model_fields_set else None) for r in records]
     return out
@@ -63,7 +64,7 @@ def score_predictions(samples: list[Sample], predicted: dict[str, GoldFile]) -> 
     for sample in samples:
         found = predicted.get(sample.id)
         if found is None:
-            empty: dict[str, list[Pred]] = {k: [] for k in TYPES}
+            empty: dict[str, list[Pred]] = {k: [] for k in kinds.names()}
             docs.append(DocScore(sample.id, "failed", match_document(empty, sample.gold),
                                  match_document(empty, sample.gold, "lenient"), text=sample.text,
                                  error="no prediction file with this document.id"))

@@ -10,11 +10,11 @@ from jinja2 import Environment, PackageLoader
 from rich.console import Console
 from rich.table import Table
 
-from evals.match import TYPES
 from evals.persist import match_key
 from evals.report_docs import attribute_errors, document_view
 from evals.score import DocScore
 from evals.summary import COLUMNS, EvalRun, Summary
+from schemas import kinds
 
 if TYPE_CHECKING:
     from evals.agreement import Agreement
@@ -144,6 +144,6 @@ def write_html(path: Path, run: EvalRun, agreement: Agreement | None = None) -> 
     env = Environment(loader=PackageLoader("evals", "templates"), autoescape=True)
     html = env.get_template("report.html.j2").render(
         s=run.summary, meta=run.meta, ceiling=run.ceiling, docs=sorted(run.docs, key=lambda d: d.f1()),
-        columns=COLUMNS, types=TYPES, errors=errors_of(run.docs, limit=200), fmt=_f, agreement=agreement,
+        columns=COLUMNS, types=kinds.names(), errors=errors_of(run.docs, limit=200), fmt=_f, agreement=agreement,
         attribute_errors=attribute_errors(run.docs), views=[document_view(d) for d in run.docs])
     path.write_text(html, encoding="utf-8")

@@ -12,7 +12,7 @@ from typing import Any
 
 from evals.match import Pair
 from evals.persist import match_key
-from evals.score import ATTRIBUTES, DocScore
+from evals.score import DocScore, checks
 from extract.ground import locate
 
 # what the issue asks to see: certainty, status, the date and the quantities of matched pairs
@@ -42,7 +42,7 @@ def attribute_errors(docs: list[DocScore]) -> list[dict[str, str]]:
             for pair in result.pairs:
                 if pair.outcome != "tp":
                     continue
-                for name, check in ATTRIBUTES[kind].items():
+                for name, check in checks(kind).items():
                     if name in SHOWN and check(pair.pred.record, pair.gold) is False:
                         out.append({"doc": d.doc_id, "type": kind, "record": match_key(kind, pair.gold),
                                     "attribute": name, "gold": show(getattr(pair.gold, name)),
@@ -78,7 +78,7 @@ def segments(text: str, gold_quotes: list[str], pred_quotes: list[str]) -> list[
 def _describe(kind: str, record: Any | None) -> str:
     if record is None:
         return ""
-    shown = {name: show(getattr(record, name)) for name in SHOWN if name in ATTRIBUTES[kind]}
+    shown = {name: show(getattr(record, name)) for name in SHOWN if name in checks(kind)}
     extra = [f"{name} {value}" for name, value in shown.items() if value != "–"]
     return match_key(kind, record) + (f" · {', '.join(extra)}" if extra else "")
 

@@ -8,12 +8,15 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
+from functools import partial
 from typing import Any
 
 import numpy as np
 
-from evals.match import TYPES, TypeResult, when_compatible
+from evals.match import TypeResult, when_compatible
 from evals.names import matches
+from schemas import kinds
+from schemas.kinds import value_at
 
 
 @dataclass
@@ -71,24 +74,24 @@ def _location_ok(pred: Any, gold: Any) -> bool | None:
     return bool(gold.country and pred.country == gold.country and (not gold.place or not pred.place))
 
 
-ATTRIBUTES: dict[str, dict[str, Callable[[Any, Any], bool | None]]] = {
-    "actors": {"kind": lambda p, g: p.kind == g.kind,
-               "country": lambda p, g: None if g.country is None else p.country == g.country},
-    "transfers": {"category": lambda p, g: p.weapon.category == g.weapon.category,
-                  "status": lambda p, g: p.status == g.status,
-                  "certainty": lambda p, g: p.certainty == g.certainty,
-                  "quantity": lambda p, g: _range_ok(p.quantity, g.quantity),
-                  "when": lambda p, g: _when_ok(p.when, g.when)},
-    "meetings": {"format": lambda p, g: p.format == g.format,
-                 "certainty": lambda p, g: p.certainty == g.certainty,
-                 "when": lambda p, g: _when_ok(p.when, g.when),
-                 "location": lambda p, g: _location_ok(p.location, g.location)},
-    "deployments": {"certainty": lambda p, g: p.certainty == g.certainty,
-                    "when": lambda p, g: _when_ok(p.when, g.when),
-                    "location": lambda p, g: _location_ok(p.location, g.location),
-                    "size": lambda p, g: _range_ok(p.size, g.size),
-                    "killed": lambda p, g: _range_ok(p.killed, g.killed)},
+# How a predicted attribute is checked against gold; a kind's `scored` names the rule per attribute.
+RULES: dict[str, Callable[[Any, Any], bool | None]] = {
+    "same": lambda p, g: p == g,
+    "stated": lambda p, g: None if g is None else p == g,  # only where gold states it
+    "range": _range_ok,
+    "when": _when_ok,
+    "location": _location_ok,
 }
+
+
+def checks(kind: str) -> dict[str, Callable[[Any, Any], bool | None]]:
+    """The kind's scored attributes by name ('category', 'when'): check(pred record, gold record)."""
+    scored = kinds.get(kind).scored
+    return {path.rsplit(".", 1)[-1]: partial(_check, path, RULES[rule]) for path, rule in scored.items()}
+
+
+def _check(path: str, rule: Callable[[Any, Any], bool | None], pred: Any, gold: Any) -> bool | None:
+    return rule(value_at(pred, path), value_at(gold, path))
 
 
 def attribute_hits(results: dict[str, TypeResult]) -> dict[str, list[bool]]:
@@ -98,7 +101,7 @@ def attribute_hits(results: dict[str, TypeResult]) -> dict[str, list[bool]]:
         for pair in result.pairs:
             if pair.outcome != "tp":
                 continue
-            for name, check in ATTRIBUTES[kind].items():
+            for name, check in checks(kind).items():
                 ok = check(pair.pred.record, pair.gold)
                 if ok is not None:
                     hits[f"{kind}.{name}"].append(bool(ok))
@@ -152,7 +155,7 @@ class DocScore:
         source = self.lenient if lenient else self.results
         scored = int(self.status != "failed")
         return {k: replace(counts_of(source[k]), scored=scored) if k in source else Counts(scored=scored)
-                for k in TYPES}
+                for k in kinds.names()}
 
     def f1(self) -> float:
         """Micro F1 over the document's types; 0 for a failed document, never a clean negative's 1.0."""
@@ -165,7 +168,7 @@ class DocScore:
 
 
 def micro(docs: list[DocScore], lenient: bool = False) -> dict[str, dict[str, float]]:
-    per_type = {k: Counts() for k in TYPES}
+    per_type = {k: Counts() for k in kinds.names()}
     for d in docs:
         for k, c in d.counts(lenient).items():
             per_type[k].add(c)

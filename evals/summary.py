@@ -15,10 +15,10 @@ from typing import Any
 
 import numpy as np
 
-from evals.match import TYPES
 from evals.score import DocScore, attribute_hits, bootstrap_f1, brier, calibration_pairs, ece, micro, reliability
+from schemas import kinds
 
-COLUMNS = (*TYPES, "micro")
+COLUMNS = (*kinds.names(), "micro")
 
 
 @dataclass(frozen=True)

@@ -9,25 +9,24 @@ from typing import Any
 from pydantic import ValidationError
 
 from evals.dataset import Sample
-from evals.match import TYPES, Pred, match_document
+from evals.match import Pred, match_document
 from evals.score import DocScore
 from extract.pipeline import Options, extract_document
 from extract.providers.base import Provider
 from extract.store import Store
-from schemas.records import Actor, Deployment, Meeting, Transfer
+from schemas import kinds
 
 log = logging.getLogger("sitrep.eval")
-MODELS = {"actors": Actor, "transfers": Transfer, "meetings": Meeting, "deployments": Deployment}
 
 
 def stored_predictions(store: Store, run_id: str) -> dict[str, list[Pred]]:
     """Records of a run as scored predictions (confidence after the grounding penalty)."""
     out: dict[str, list[Pred]] = {}
-    for kind in TYPES:
-        _, rows = store.query(f"SELECT record, confidence, grounded FROM {kind} WHERE run_id = ? ORDER BY idx",
+    for kind in kinds.kinds():
+        _, rows = store.query(f"SELECT record, confidence, grounded FROM {kind.table} WHERE run_id = ? ORDER BY idx",
                               [run_id])
-        loaded = [(_load(MODELS[kind], r), c, g) for r, c, g in rows]
-        out[kind] = [Pred(record, c, g) for record, c, g in loaded if record is not None]
+        loaded = [(_load(kind.model, r), c, g) for r, c, g in rows]
+        out[kind.name] = [Pred(record, c, g) for record, c, g in loaded if record is not None]
     return out
 
 
@@ -59,7 +58,7 @@ def evaluate(samples: list[Sample], provider: Provider, store: Store, options: O
         result = extract_document(sample.document(), provider, store, options)
         if result.status == "failed":
             stats = run_stats(store, result.run_id) if result.run_id else {}
-            empty = {k: [] for k in TYPES}
+            empty = {k: [] for k in kinds.names()}
             score = DocScore(sample.id, "failed", match_document(empty, sample.gold),
                              match_document(empty, sample.gold, "lenient"), error=result.error, text=sample.text,
                              **stats)
