@@ -14,7 +14,7 @@ from typing import Any, TypeVar
 
 from pydantic import BaseModel, ValidationError
 
-from schemas.records import ROLE_FIELDS, actor_index, add_country_actors, name_key, role_values, same_party
+from schemas.records import actor_index, add_country_actors, name_key, role_values, same_party
 
 T = TypeVar("T", bound=BaseModel)
 _FENCE = re.compile(r"^```(?:json)?\s*|\s*```$")
@@ -72,8 +72,9 @@ def salvage(raw: str, model: type[T], context: dict[str, Any]) -> tuple[T, list[
                 kept[field].append(record)
             notes += [note] if note else []
     index = actor_index([*kept.get("actors", []), *context.get("actors", [])])
-    for field, roles in ROLE_FIELDS.items():
-        if field not in kept:
+    for field in list(kept):
+        roles = getattr(_item_type(model, field), "ROLES", ())  # the small strategy's answers name no actors
+        if not roles:
             continue
         valid = []
         for i, record in enumerate(kept[field]):

@@ -63,3 +63,24 @@ def test_an_invalid_required_field_still_drops_the_record():
                                  {"name": "Russia", "kind": "state", "evidence": ["Moscow"]}]})
     result, notes = salvage(raw, Extraction, {})
     assert [a.name for a in result.actors] == ["Russia"] and notes[0].startswith("dropped actors[0]:")
+
+
+def test_a_small_strategy_answer_keeps_its_valid_records():
+    """The role rule is for records that name actors (`ROLES`); the small strategy's answers carry
+    parties from a closed list and no actors, so the rule dropped every record of a salvaged answer
+    ("no valid record") where one bad sentence id should cost one record."""
+    from typing import Literal
+
+    from pydantic import BaseModel, Field, create_model
+
+    party = Literal["Iran", "Russia"]  # the small strategy's answer shape (extract/small.py response_model)
+    item_model = create_model("TransferItem", sentence=(Literal[0, 1], ...), supplier=(party, ...),
+                              recipient=(party, ...), weapon=(str, ...), category=(str, ...), status=(str, ...),
+                              certainty=(str, ...))
+    model = create_model("TransfersAnswer", transfers=(list[item_model], Field(default_factory=list)),
+                         __base__=BaseModel)
+    item = {"sentence": 0, "supplier": "Iran", "recipient": "Russia", "weapon": "Shahed-136", "category": "drone",
+            "status": "delivered", "certainty": "confirmed"}
+    result, notes = salvage(json.dumps({"transfers": [item, {**item, "sentence": 7}]}), model, {})
+    assert [t.weapon for t in result.transfers] == ["Shahed-136"]
+    assert len(notes) == 1 and notes[0].startswith("dropped transfers[1]: sentence")
