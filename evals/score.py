@@ -179,10 +179,21 @@ def micro(docs: list[DocScore], lenient: bool = False) -> dict[str, dict[str, fl
 
 
 def bootstrap_f1(docs: list[DocScore], samples: int = 1000, seed: int = 0) -> tuple[float, float] | None:
-    """95 % interval of micro F1, resampling documents."""
+    """95 % interval of micro F1, resampling documents. Each document's counts are totalled once and a
+    resample adds up its rows: the same draws and F1s as micro() over each resampled list, without
+    re-counting every document's matches 1,000 times (seconds per eval)."""
     if len(docs) < 2:
         return None
+    totals = np.array([_doc_total(d) for d in docs], dtype=np.int64)
     rng = np.random.default_rng(seed)
-    values = [micro([docs[i] for i in rng.integers(0, len(docs), len(docs))])["micro"]["f1"]
+    values = [Counts(*(int(v) for v in totals[rng.integers(0, len(docs), len(docs))].sum(axis=0))).prf()["f1"]
               for _ in range(samples)]
     return float(np.percentile(values, 2.5)), float(np.percentile(values, 97.5))
+
+
+def _doc_total(doc: DocScore) -> tuple[int, int, int, int]:
+    """tp, fp, fn and scored of one document over all kinds, as micro() adds them up."""
+    total = Counts()
+    for c in doc.counts().values():
+        total.add(c)
+    return total.tp, total.fp, total.fn, total.scored
