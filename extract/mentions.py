@@ -162,6 +162,8 @@ def find_actors(text: str, lang: str | None = None) -> list[Candidate]:
     for written, entry in cjk:
         for m in re.finditer(re.escape(written), text):
             add(entry, m.start(), m.end())
+    for cand in found.values():  # in text order: the CJK pass adds in gazetteer (hash) order
+        cand.mentions.sort(key=lambda m: (m.start, m.end))
     return sorted(found.values(), key=lambda c: c.first)
 
 
@@ -351,3 +353,25 @@ def find_demonyms(text: str) -> list[Candidate]:
                 break
         i += 1
     return sorted(found.values(), key=lambda c: c.first)
+
+
+@cache
+def _demonym_stems() -> dict[str, lexicon.ActorEntry]:
+    """Cyrillic adjectives of nationality less their ending ("иранск" from "иранские"): Russian and
+    Ukrainian decline them ("иранских ракет", "американським")."""
+    stems: dict[str, lexicon.ActorEntry] = {}
+    for k, entry in lexicon.demonyms().items():
+        if " " not in k and len(k) >= 7 and "\u0400" <= k[0] <= "\u04ff":
+            stems.setdefault(k[:-2], entry)
+    return stems
+
+
+def inflected_demonym(word: str) -> lexicon.ActorEntry | None:
+    """The state of a declined Cyrillic adjective of nationality ("иранских" → Iran), or None."""
+    k = lexicon.key(word)
+    if not k or not ("\u0400" <= k[0] <= "\u04ff"):
+        return None
+    for cut in range(len(k) - 1, max(len(k) - 4, 4), -1):
+        if k[:cut] in _demonym_stems():
+            return _demonym_stems()[k[:cut]]
+    return None

@@ -19,14 +19,48 @@ MEETING_KINDS = ("person",)
 # A party named right after one of these words receives ("to Ukraine", "către Ucraina", "à l'Arménie",
 # "an die Ukraine"); after these it supplies ("from Iran", "de la Rusia", "auprès de la France"). Words
 # that also mean "of" or "in" ("de", "din", "в", "у") are left out: they would flip correct records.
-_TO = ("to", "towards", "către", "catre", "pentru", "à", "au", "aux", "an", "nach", "für", "hacia", "para", "до",
+TO = _TO = ("to", "towards", "către", "catre", "pentru", "à", "au", "aux", "an", "nach", "für", "hacia", "para", "до",
        "для", "إلى")
-_FROM = ("from", "de la", "auprès de", "aupres de", "von", "aus", "desde", "от", "від", "من")
+FROM = _FROM = ("from", "de la", "auprès de", "aupres de", "von", "aus", "desde", "от", "від", "من")
+# A party named after these is where something happened ("told reporters in Laos"), not a party to it.
+LOCATIVE = ("in", "at", "în", "dans", "im")
 _AGAINST = ("against", "on", "at", "împotriva", "impotriva", "asupra", "contre", "sur", "gegen", "auf", "contra",
             "sobre", "против", "по", "проти", "على", "ضد")
 _NOT_WEAPONS = ("soldier", "troop", "personnel", "mercenar", "instructor", "adviser", "advisor", "officer", "crew",
                 "soldat", "trupe", "militari", "troupes", "militaires", "soldaten", "truppen", "tropas", "soldados",
                 "солдат", "военн", "войск", "військов", "бійц", "士兵", "جنود")
+
+
+# Buying verbs make the subject the recipient whatever preposition follows ("L'Iran a commandé des
+# Su-35 à la Russie": "à" is "from" here); a sentence that also sells or delivers is left to the
+# prepositions.
+_BUY = ("buy", "bought", "purchas", "order", "achat", "achet", "command", "cumpăr", "cumpar", "achiziți",
+        "achizitio", "kauf", "gekauft", "bestell", "compr", "adquir", "покупа", "купил", "купит", "закуп",
+        "приобр", "купу", "придба", "اشتر", "购买", "采购")
+_SELL = ("sell", "sold ", "sale ", "sales ", "deliver", "supplie", "supply", "vend", "livr", "fourni", "vând", "vinde",
+         "vand", "livra", "furniz", "verkauf", "liefer", "venta", "entreg", "suministr", "прода", "постав", "продаж",
+         "باع", "出售", "交付")
+
+
+# Forces deployed with their own equipment ("Paris a déployé en Roumanie une batterie SAMP/T", "soldiers
+# serve … with Leclerc tanks") are a deployment: no weapon changes hands unless a giving verb says so.
+_DEPLOY = ("deploy", "station", "serve", "servent", "déploi", "déploy", "deploi", "stationn", "dislocat", "desfășur",
+           "desfasur", "stationier", "verleg", "desplieg", "despleg", "размещ", "развер", "розгорн", "розміщ")
+_GIVE = ("give", "gave", "given", "donat", "send", "sent", "transfer", "provid", "hand", "envoy", "envoi", "don",
+         "cède", "cede", "trimi", "dona", "übergeb", "überlass", "schick", "envi", "переда", "отправ", "надісл",
+         "надав", "передав")
+
+
+def transfer_act(sentence: str) -> bool:
+    """True when a word of the sentence gives, sends, sells, delivers or buys."""
+    return any(_has_stem(sentence, group) for group in (_BUY, _SELL, _GIVE))
+
+
+def own_equipment(sentence: str, context: str = "") -> bool:
+    """True when the sentence deploys forces and neither it nor its context (the sentences around
+    it) gives, sells or buys anything."""
+    return _has_stem(sentence, _DEPLOY) and not any(_has_stem(f"{context} {sentence}", group)
+                                                    for group in (_BUY, _SELL, _GIVE))
 
 
 def preceded_by(text: str, start: int, words: tuple[str, ...]) -> bool:
@@ -41,11 +75,21 @@ def direction(sentence: str, supplier_spans: list[tuple[int, int]], recipient_sp
     or the recipient after "from" (in any supported language), and nothing says the opposite. The
     verb's voice does not matter: "X bought K2 from Y" and "Y delivered K2 to X" both put the
     supplier after "from" or before "to"."""
+    if supplier_spans and recipient_spans and _has_stem(sentence, _BUY) and not _has_stem(sentence, _SELL):
+        if any(preceded_by(sentence, s, _FROM) for s, _ in [*supplier_spans, *recipient_spans]):
+            return any(preceded_by(sentence, s, _FROM) for s, _ in recipient_spans)  # "ordered from Korea"
+        return min(supplier_spans)[0] < min(recipient_spans)[0]  # the buyer is the subject
     flip = any(preceded_by(sentence, s, _TO) for s, _ in supplier_spans) + any(
         preceded_by(sentence, s, _FROM) for s, _ in recipient_spans)
     keep = any(preceded_by(sentence, s, _FROM) for s, _ in supplier_spans) + any(
         preceded_by(sentence, s, _TO) for s, _ in recipient_spans)
     return flip > 0 and keep == 0
+
+
+def _has_stem(sentence: str, stems: tuple[str, ...]) -> bool:
+    """A word starts with one of the stems; a stem written with a trailing space is a whole word."""
+    padded = f" {lexicon.key(sentence)} "
+    return any(f" {lexicon.key(stem)}{' ' if stem.endswith(' ') else ''}" in padded for stem in stems)
 
 
 def attacked(sentence: str, recipient_spans: list[tuple[int, int]]) -> bool:
@@ -56,7 +100,7 @@ def attacked(sentence: str, recipient_spans: list[tuple[int, int]]) -> bool:
 
 def is_people(weapon_name: str) -> bool:
     """"North Korean soldiers", "Wagner personnel": a deployment, never a weapon."""
-    folded = f" {lexicon.key(weapon_name)}"
+    folded = f" {lexicon.key(weapon_name)}".replace(" anti personnel", " anti-personnel")  # mines, not people
     return any(f" {lexicon.key(stem)}" in folded for stem in _NOT_WEAPONS)
 
 

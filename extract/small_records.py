@@ -11,8 +11,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from extract import calibrate, lexicon, roles, windows
+from extract import calibrate, lexicon, roles, transfer_finder, windows
 from extract.mentions import Candidate
+from extract.weapon_lists import siblings
 from schemas.fields import Location, Range
 from schemas.records import MAX_ALIASES, Actor, Deployment, Extraction, Meeting, Transfer, Weapon, name_key
 
@@ -44,12 +45,17 @@ def _transfers(items: list[Any], names: Any, sents: list, text: str, notes: list
         sentence = _weapon_sentence(item.weapon, sents, item.sentence) if roles_on else sents[item.sentence]
         supplier, recipient = item.supplier, item.recipient
         if roles_on:
-            supplier, recipient = _repair_parties(supplier, recipient, names.parties, sentence)
+            supplier, recipient = _repair_parties(supplier, recipient, names, sents, sentence, item.sentence)
+        if roles_on:
+            supplier, recipient = _home_state(supplier, names), _home_state(recipient, names)
         if supplier == recipient:
             continue
         weapon_name, category = item.weapon.strip(), item.category
         if roles_on and (roles.is_people(weapon_name) or names.get(weapon_name) is not None):
             notes.append(f"dropped transfer of {weapon_name!r}: people or a party, not a weapon")
+            continue
+        if roles_on and roles.own_equipment(sentence.text, _context(sents, sentence.index)):
+            notes.append(f"dropped transfer of {weapon_name!r}: deployed with its forces, not handed over")
             continue
         if roles_on and roles.attacked(sentence.text, _spans_in(names.get(recipient), sentence)):
             notes.append(f"dropped transfer of {weapon_name!r} to {recipient}: used against it, not given to it")
@@ -69,14 +75,51 @@ def _transfers(items: list[Any], names: Any, sents: list, text: str, notes: list
         features = {"lexicon": entry is not None, "supplier_near": _near(names.get(supplier), sents, sentence.index),
                     "recipient_near": _near(names.get(recipient), sents, sentence.index),
                     "weapon_in_sentence": lexicon.key(item.weapon) in lexicon.key(sentence.text)}
-        key = (supplier, recipient, lexicon.key(weapon.name))
-        if key in out or any(k[:2] == key[:2] and _same_weapon(k[2], key[2]) for k in out):
-            continue
-        out[key] = Transfer(
+        _add(out, Transfer(
             evidence=[_quote(text, sentence)], supplier=supplier, recipient=recipient, weapon=weapon,
             quantity=Range(min=item.quantity, max=item.quantity) if item.quantity and item.quantity > 0 else None,
-            status=item.status, certainty=item.certainty, confidence=calibrate.raw_score("transfers", features))
+            status=item.status, certainty=item.certainty, confidence=calibrate.raw_score("transfers", features)))
+        if roles_on and lexicon_on:
+            for other, where in siblings(sents, {sentence.index, item.sentence}):
+                features = {**features, "lexicon": True, "weapon_in_sentence": False}
+                _add(out, Transfer(evidence=[_quote(text, where)], supplier=supplier, recipient=recipient,
+                                   weapon=other, status=item.status, certainty=item.certainty,
+                                   confidence=calibrate.raw_score("transfers", features)))
+    if roles_on and lexicon_on:
+        _found(out, names, sents, text)
     return list(out.values())
+
+
+def _found(out: dict[tuple, Transfer], names: Any, sents: list, text: str) -> None:
+    """Transfers the model did not list, in sentences whose parties are plain (extract/transfer_finder.py);
+    status and certainty are those of the model's record for the same parties, when there is one."""
+    seeds = list(out.values())
+    for supplier, recipient, weapon, sentence in transfer_finder.find(seeds, names, sents):
+        supplier, recipient = _home_state(supplier, names), _home_state(recipient, names)
+        if supplier == recipient:
+            continue
+        like = next((t for t in seeds if (t.supplier, t.recipient) == (supplier, recipient)), None)
+        features = {"lexicon": True, "weapon_in_sentence": True, "inferred": True,
+                    "supplier_near": _near(names.get(supplier), sents, sentence.index),
+                    "recipient_near": _near(names.get(recipient), sents, sentence.index)}
+        _add(out, Transfer(evidence=[_quote(text, sentence)], supplier=supplier, recipient=recipient, weapon=weapon,
+                           status=like.status if like else "unknown",
+                           certainty=like.certainty if like else "confirmed",
+                           confidence=calibrate.raw_score("transfers", features)))
+
+
+def _add(out: dict[tuple, Transfer], record: Transfer) -> None:
+    """Keep the first record per parties and weapon ("self-propelled guns" and "170 mm self-propelled
+    guns" are one weapon)."""
+    key = (record.supplier, record.recipient, lexicon.key(record.weapon.name))
+    if key in out or any(k[:2] == key[:2] and _same_weapon(k[2], key[2]) for k in out):
+        return
+    out[key] = record
+
+
+def _context(sents: list, index: int) -> str:
+    """The sentences either side of one."""
+    return " ".join(s.text for s in sents[max(0, index - 1):index + 2] if s.index != index)
 
 
 def _weapon_sentence(weapon: str, sents: list, cited: int) -> windows.Sentence:
@@ -93,18 +136,39 @@ def _mentioned(cand: Candidate, sentence: windows.Sentence) -> int | None:
     return min((m.start for m in cand.mentions if sentence.start <= m.start < sentence.end), default=None)
 
 
-def _repair_parties(supplier: str, recipient: str, parties: list[Candidate],
-                    sentence: windows.Sentence) -> tuple[str, str]:
-    """A role filled with a party the sentence does not name is refilled from the parties it does
-    name (the model tends to pick the first name of the list): the one named first for the
-    supplier, the other for the recipient; the direction rule runs afterwards."""
-    present = sorted((pos, c.name) for c in parties if (pos := _mentioned(c, sentence)) is not None)
-    names = [n for _, n in present]
-    if supplier not in names:
-        supplier = next((n for n in names if n != recipient), supplier)
-    if recipient not in names:
-        recipient = next((n for n in names if n != supplier), recipient)
+def _repair_parties(supplier: str, recipient: str, names: Any, sents: list, sentence: windows.Sentence,
+                    cited: int) -> tuple[str, str]:
+    """A role filled with a party named nowhere near the fact (the cited sentence, the weapon's
+    sentence and their neighbours) is refilled from the parties the weapon's sentence does name
+    (the model tends to pick the first name of the list): the one named first for the supplier,
+    the other for the recipient; the direction rule runs afterwards. A party named in a neighbour
+    is kept: "Tras la reunión, Sánchez anunció …" names no state, yet Spain is the supplier."""
+    present = sorted((pos, c.name) for c in names.parties if (pos := _mentioned(c, sentence)) is not None
+                     and not roles.preceded_by(sentence.text, pos - sentence.start, roles.LOCATIVE))
+    named = [n for _, n in present]
+
+    def near(name: str) -> bool:
+        cand = names.get(name)
+        speakers = [c for c in names.all if c.kind == "person" and cand is not None and c.country == cand.country
+                    and c.country]  # "Lloyd Austin said …" speaks for the United States
+        return any(_near(c, sents, i) for c in [cand, *speakers] for i in (cited, sentence.index))
+
+    if supplier not in named and not near(supplier):
+        supplier = next((n for n in named if n != recipient), supplier)
+    if recipient not in named and not near(recipient):
+        recipient = next((n for n in named if n != supplier), recipient)
     return supplier, recipient
+
+
+def _home_state(party: str, names: Any) -> str:
+    """A defence company's sale is its state's export ("Dassault → Serbia" is France → Serbia, as
+    arms-transfer registers count it), a ministry's or council's gift its state's, when the text
+    names that state too; otherwise the company or body."""
+    cand = names.get(party)
+    if cand is None or cand.kind not in ("company", "government_body") or not cand.country:
+        return party
+    home = lexicon.state(cand.country)
+    return home.name if home is not None and names.get(home.name) is not None else party
 
 
 def _same_weapon(a: str, b: str) -> bool:

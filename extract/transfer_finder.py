@@ -1,0 +1,92 @@
+"""Transfers the small model did not list, found from the parties it did (small-model strategy).
+
+Why: a long article names a dozen systems one party gave another across as many sentences; the 1.5B
+model lists one or two of them. A sentence that gives, sells or buys a weapon the lexicon knows and
+names the parties (by name, not as the place something happened) is a transfer when its direction is
+plain: a preposition ("an die Ukraine", "from Iran"), a buying verb, or a pair the model already
+stated for this document. A sentence naming one party of exactly one stated pair is that pair's.
+Anything less plain is left out: this adds recall only where precision stays.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from extract import lexicon, roles
+from extract.mentions import inflected_demonym
+from extract.weapon_lists import specific_weapons
+from extract.windows import Sentence
+from schemas.records import Transfer, Weapon
+
+
+def _named(names: Any, sentence: Sentence) -> list[tuple[int, Any]]:
+    """Parties the sentence names (not as the place of an event), with their first offset in it."""
+    out = []
+    for cand in names.parties:
+        spots = [m.start - sentence.start for m in cand.mentions
+                 if sentence.start <= m.start < sentence.end and lexicon.key(m.surface) not in lexicon.demonyms()]
+        spots = [p for p in spots if not roles.preceded_by(sentence.text, p, roles.LOCATIVE)]
+        if spots:
+            out.append((min(spots), cand))
+    return sorted(out, key=lambda p: p[0])
+
+
+def _others(names: Any, named: list[tuple[int, Any]], sentence: Sentence) -> bool:
+    """True when the sentence mentions a party besides the named ones in any way, a declined
+    adjective included ("о поставках в Россию иранских ракет")."""
+    known = {c.name for _, c in named}
+    if any(sentence.start <= m.start < sentence.end for c in names.parties if c.name not in known for m in c.mentions):
+        return True
+    words = sentence.text.split()
+    states = {e.name for w in words if (e := lexicon.demonyms().get(lexicon.key(w)) or inflected_demonym(w))}
+    return bool(states - known)
+
+
+def _pair(named: list[tuple[int, Any]], stated: list[tuple[str, str]], sentence: Sentence,
+          others: bool) -> tuple[str, str] | None:
+    """(supplier, recipient) when the sentence makes it plain, else None. `others`: the sentence
+    mentions another party in some way (an adjective: "иранских ракет"), so one named party is not
+    enough."""
+    names = [c.name for _, c in named]
+    at = {c.name: p for p, c in named}
+    for supplier, recipient in stated:  # a pair the model stated, both named here, turned if a preposition says so
+        if supplier in names and recipient in names:
+            flip = roles.direction(sentence.text, [(at[supplier], at[supplier])], [(at[recipient], at[recipient])])
+            return (recipient, supplier) if flip else (supplier, recipient)
+    if len(named) == 2:
+        (pa, a), (pb, b) = named
+        spans_a, spans_b = [(pa, pa)], [(pb, pb)]
+        if roles.direction(sentence.text, spans_a, spans_b):
+            return b.name, a.name
+        if roles.direction(sentence.text, spans_b, spans_a):
+            return a.name, b.name
+        return None
+    if len(named) == 1 and not others:
+        pairs = {p for p in stated if names[0] in p}
+        if len(pairs) != 1:
+            return None
+        pair = pairs.pop()
+        at = named[0][0]
+        to, since = roles.preceded_by(sentence.text, at, roles.TO), roles.preceded_by(sentence.text, at, roles.FROM)
+        if (to and pair[0] == names[0]) or (since and pair[1] == names[0]):
+            return None  # "… qu'il fournit à la Russie": Russia receives here, whatever the stated pair says
+        return pair
+    return None
+
+
+def find(seeds: list[Transfer], names: Any, sents: list[Sentence]) -> list[tuple[str, str, Weapon, Sentence]]:
+    """(supplier, recipient, weapon, sentence) for the weapons of giving, selling or buying sentences
+    whose parties are plain."""
+    stated = list(dict.fromkeys((t.supplier, t.recipient) for t in seeds))
+    out = []
+    for sentence in sents:
+        weapons = specific_weapons(sentence.text)
+        if not weapons or not roles.transfer_act(sentence.text) or roles.own_equipment(sentence.text):
+            continue
+        named = _named(names, sentence)
+        others = _others(names, named, sentence)
+        pair = _pair(named, stated, sentence, others)
+        if pair is None or pair[0] == pair[1]:
+            continue
+        out += [(pair[0], pair[1], Weapon(name=e.name, category=e.category), sentence) for e in weapons]
+    return out
