@@ -7,9 +7,10 @@ rewritten to the canonical names so SQL joins work.
 
 from __future__ import annotations
 
+from schemas import role_rule
 from schemas.fields import ActorKind
 from schemas.names import country_for_name, country_name, name_key
-from schemas.records import MAX_ALIASES, MAX_QUOTES, ROLE_FIELDS, Actor, Extraction, actor_index, union
+from schemas.records import MAX_ALIASES, MAX_QUOTES, Actor, Extraction, union
 
 STATE_LIKE = {ActorKind.state}
 
@@ -53,22 +54,10 @@ def normalise(extraction: Extraction) -> Extraction:
     """Return a new Extraction with canonical actors and role fields pointing at them."""
     originals = list(extraction.actors)
     actors = _merge([_canonical_actor(a) for a in originals])
-    index = actor_index(actors)
+    index = role_rule.actor_index(actors)
     for old, new in zip(originals, [_canonical_actor(a) for a in originals], strict=True):
         index.setdefault(name_key(old.name), new.name)
     update: dict[str, list] = {"actors": actors}
-    for list_name, fields in ROLE_FIELDS.items():
-        records = []
-        for record in getattr(extraction, list_name):
-            changes = {}
-            for field in fields:
-                value = getattr(record, field)
-                if isinstance(value, list):
-                    renamed = list(dict.fromkeys(_rename(v, index) for v in value))
-                    # two names for one party ("Finland", "Helsinki") must not leave a one-party meeting
-                    changes[field] = renamed if len(renamed) >= 2 else value
-                else:
-                    changes[field] = _rename(value, index)
-            records.append(record.model_copy(update=changes))
-        update[list_name] = records
+    for list_name, records in role_rule.event_lists(extraction).items():
+        update[list_name] = [role_rule.rename_roles(r, lambda v: _rename(v, index)) for r in records]
     return extraction.model_copy(update=update)

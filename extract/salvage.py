@@ -14,7 +14,7 @@ from typing import Any, TypeVar
 
 from pydantic import BaseModel, ValidationError
 
-from schemas.records import actor_index, add_country_actors, name_key, role_values, same_party
+from schemas import kinds, role_rule
 
 T = TypeVar("T", bound=BaseModel)
 _FENCE = re.compile(r"^```(?:json)?\s*|\s*```$")
@@ -56,10 +56,11 @@ def salvage(raw: str, model: type[T], context: dict[str, Any]) -> tuple[T, list[
         raise ValueError(f"answer is not JSON: {exc}") from exc
     if not isinstance(data, dict):
         raise ValueError("answer is not a JSON object")
-    data = add_country_actors(data)
+    data = role_rule.add_country_actors(data, role_rule.role_lists(model))
     kept: dict[str, list] = {}
     notes: list[str] = []
-    order = ["actors", *(f for f in model.model_fields if f != "actors")]
+    actors = kinds.ACTORS.name  # first: the events' roles are checked against the actors kept
+    order = [actors, *(f for f in model.model_fields if f != actors)]
     for field in (f for f in order if f in model.model_fields):
         kept[field] = []
         items = data.get(field) or []
@@ -71,21 +72,10 @@ def salvage(raw: str, model: type[T], context: dict[str, Any]) -> tuple[T, list[
             if record is not None:
                 kept[field].append(record)
             notes += [note] if note else []
-    index = actor_index([*kept.get("actors", []), *context.get("actors", [])])
-    for field in list(kept):
-        roles = getattr(_item_type(model, field), "ROLES", ())  # the small strategy's answers name no actors
-        if not roles:
-            continue
-        valid = []
-        for i, record in enumerate(kept[field]):
-            unknown = [v for r in roles for v in role_values(record, r) if name_key(v) not in index]
-            if unknown:
-                notes.append(f"dropped {field}[{i}]: names no actor: {', '.join(unknown)}")
-            elif why := same_party(field, record, index):
-                notes.append(f"dropped {field}[{i}]: {why}")
-            else:
-                valid.append(record)
-        kept[field] = valid
+    index = role_rule.actor_index([*kept.get("actors", []), *context.get("actors", [])])
+    events, dropped = role_rule.drop({f: kept[f] for f in role_rule.role_lists(model) if f in kept}, index)
+    kept.update(events)
+    notes += dropped
     if not any(kept.values()):
         raise ValueError("no valid record in the answer")
     return model.model_validate({k: [r.model_dump() for r in v] for k, v in kept.items()}, context=context), notes

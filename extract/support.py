@@ -14,9 +14,10 @@ import re
 from rapidfuzz import fuzz
 
 from extract.ground import fold, locate
+from schemas import role_rule
 from schemas.fields import ActorKind
 from schemas.names import country_for_name, country_names
-from schemas.records import ROLE_FIELDS, Actor, Extraction, actor_index, name_key, role_values
+from schemas.records import Actor, Extraction
 
 
 def _labels(actor: Actor) -> list[str]:
@@ -64,14 +65,6 @@ def drop_unsupported(extraction: Extraction, text: str) -> tuple[Extraction, lis
              for a, ok in zip(extraction.actors, flags, strict=True) if not ok]
     if not notes:
         return extraction, []
-    index = actor_index(kept)
-    lists: dict[str, list] = {}
-    for list_name, fields in ROLE_FIELDS.items():
-        lists[list_name] = []
-        for i, record in enumerate(getattr(extraction, list_name)):
-            gone = [v for f in fields for v in role_values(record, f) if name_key(v) not in index]
-            if gone:
-                notes.append(f"dropped {list_name}[{i}]: names an actor not in the article: {', '.join(gone)}")
-            else:
-                lists[list_name].append(record)
-    return Extraction.model_construct(actors=kept, **lists), notes
+    lists, dropped = role_rule.drop(role_rule.event_lists(extraction), role_rule.actor_index(kept),
+                                    "names an actor not in the article", distinct=False)
+    return Extraction.model_construct(actors=kept, **lists), notes + dropped

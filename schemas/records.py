@@ -13,6 +13,7 @@ from typing import Any, ClassVar, get_args
 
 from pydantic import Field, ValidationInfo, field_validator, model_validator
 
+from schemas import role_rule
 from schemas.fields import (
     ActorKind,
     Category,
@@ -27,7 +28,8 @@ from schemas.fields import (
     Strict,
     When,
 )
-from schemas.names import country_for_name, name_key
+from schemas.names import name_key as name_key  # re-exported: how callers compare names
+from schemas.role_rule import actor_index as actor_index  # re-exported
 
 SCHEMA_VERSION = 1
 
@@ -114,96 +116,6 @@ class Deployment(Strict):
     confidence: Confidence = Field(default=0.5, description=CONFIDENCE_HELP)
 
 
-
-
-def _is_country(name: str) -> str | None:
-    return country_for_name(name) if isinstance(name, str) else None
-
-
-def add_country_actors(data: dict) -> dict:
-    """A role field naming a country that `actors` lacks gets that country as a state actor.
-
-    A country name is unambiguous, so this repair is exact; any other unknown name still fails
-    validation and goes back to the model. The new actor carries the record's own evidence.
-    """
-    actors = list(data.get("actors") or [])
-    known = {name_key(label) for a in actors if isinstance(a, dict)
-             for label in [a.get("name", ""), *(a.get("aliases") or [])]
-             if isinstance(label, str)}  # a number as a name is the schema's error to report, not a crash
-    for list_name, fields in ROLE_FIELDS.items():
-        for record in data.get(list_name) or []:
-            if not isinstance(record, dict):
-                continue
-            for field in fields:
-                values = record.get(field)
-                for value in values if isinstance(values, list) else [values]:
-                    code = _is_country(value) if isinstance(value, str) and name_key(value) not in known else None
-                    if code:
-                        actors.append({"name": value, "kind": "state", "country": code,
-                                       "evidence": list(record.get("evidence") or [])[:1], "confidence": 0.5})
-                        known.add(name_key(value))
-    return {**data, "actors": actors}
-
-
-def actor_index(actors: list[Actor]) -> dict[str, str]:
-    """Map every case-folded name and alias to the actor's canonical name."""
-    index: dict[str, str] = {}
-    for actor in actors:
-        for label in [actor.name, *actor.aliases]:
-            index.setdefault(name_key(label), actor.name)
-    return index
-
-
-def role_values(record: Strict, field: str) -> list[str]:
-    value = getattr(record, field)
-    return list(value) if isinstance(value, list) else [value]
-
-
-def check_roles(container: Strict, actors: list[Actor]) -> None:
-    """Every supplier, recipient, participant, sender and host must name an extracted actor."""
-    index = actor_index(actors)
-    missing: list[str] = []
-    for list_name, fields in ROLE_FIELDS.items():
-        for i, record in enumerate(getattr(container, list_name, [])):
-            for field in fields:
-                missing += [
-                    f"{list_name}[{i}].{field} = {v!r}" for v in role_values(record, field) if name_key(v) not in index
-                ]
-    if missing:
-        known = ", ".join(sorted({a.name for a in actors})) or "none"
-        raise ValueError(
-            "these role fields name no actor in `actors`: "
-            + "; ".join(missing)
-            + f". Add each one to `actors` (with evidence) or use one of: {known}"
-        )
-
-
-def same_party(list_name: str, record: Strict, index: dict[str, str]) -> str | None:
-    """Why a record joins an actor to itself, or None. A transfer or deployment links two different
-    actors; a meeting needs two different participants. (The negative dev article produced a
-    Finland → Finland "transfer".)"""
-
-    def canon(name: str) -> str:
-        name = index.get(name_key(name), name)
-        return _is_country(name) or name_key(name)  # "Moscova" and "Kremlin" are one party
-
-    if list_name == "transfers" and canon(record.supplier) == canon(record.recipient):
-        return f"supplier and recipient are both {record.supplier!r}"
-    if list_name == "deployments" and canon(record.sender) == canon(record.host):
-        return f"sender and host are both {record.sender!r}"
-    if list_name == "meetings" and len({canon(p) for p in record.participants}) < 2:
-        return "fewer than two different participants"
-    return None
-
-
-def check_distinct(container: Strict, actors: list[Actor]) -> None:
-    index = actor_index(actors)
-    wrong = [f"{name}[{i}]: {why}" for name in ROLE_FIELDS for i, r in enumerate(getattr(container, name, []))
-             if (why := same_party(name, r, index))]
-    if wrong:
-        raise ValueError("; ".join(wrong) + ". Remove these records, or name the other party.")
-
-
 class ActorList(Strict):
     """First pass of the per-type strategy: only the actors."""
 
@@ -216,13 +128,12 @@ class _RoleChecked(Strict):
     @model_validator(mode="before")
     @classmethod
     def _add_country_actors(cls, data: Any) -> Any:
-        return add_country_actors(data) if isinstance(data, dict) else data
+        return role_rule.add_country_actors(data, role_rule.role_lists(cls)) if isinstance(data, dict) else data
 
     @model_validator(mode="after")
     def _roles_name_actors(self, info: ValidationInfo) -> Any:
         known = list((info.context or {}).get("actors", []))
-        check_roles(self, [*self.actors, *known])
-        check_distinct(self, [*self.actors, *known])
+        role_rule.check(self, [*self.actors, *known])
         return self
 
 
