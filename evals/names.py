@@ -2,21 +2,11 @@
 
 from __future__ import annotations
 
-import re
-import unicodedata
-from functools import lru_cache
-
 from rapidfuzz import fuzz
 
+from schemas.names import fold_key as norm  # the spec's key, shared with the gazetteer
+
 FUZZY_MIN = 90.0
-_PUNCT = re.compile(r"[^\w\s]", re.UNICODE)
-
-
-@lru_cache(maxsize=4096)
-def norm(name: str) -> str:
-    text = unicodedata.normalize("NFKC", name).casefold()
-    text = "".join(c for c in unicodedata.normalize("NFD", text) if not unicodedata.combining(c))
-    return " ".join(_PUNCT.sub(" ", text).split())
 
 
 def similarity(predicted: str, labels: list[str]) -> float:

@@ -11,18 +11,17 @@ from __future__ import annotations
 
 import json
 import re
-import unicodedata
 from collections.abc import Iterator
 from dataclasses import dataclass
-from functools import cache, lru_cache
+from functools import cache
 from pathlib import Path
 
 import pycountry
 
 from schemas.names import CANONICAL_COUNTRY_NAMES, COUNTRY_ALIASES, cldr_names
+from schemas.names import fold_key as key  # how gazetteer names compare: the gold spec's rule
 
 DATA = Path(__file__).with_name("data")
-_PUNCT = re.compile(r"[^\w\s]", re.UNICODE)
 _ARTICLE = re.compile(r"^(?:the|l|la|le|les|el|los|las|die|der|den|des)\s+")
 
 
@@ -40,15 +39,6 @@ class WeaponEntry:
     name: str
     category: str  # schemas.Category value
     aliases: tuple[str, ...] = ()
-
-
-@lru_cache(maxsize=65536)
-def key(name: str) -> str:
-    """How gazetteer names compare: NFKC, case-fold, no diacritics, punctuation as spaces
-    (the same rule the gold spec uses for matching)."""
-    text = unicodedata.normalize("NFKC", name).casefold().replace("’", "'")
-    text = "".join(c for c in unicodedata.normalize("NFD", text) if not unicodedata.combining(c))
-    return " ".join(_PUNCT.sub(" ", text).split())
 
 
 @cache

@@ -11,6 +11,8 @@ imports this module on every start.
 
 from __future__ import annotations
 
+import re
+import unicodedata
 from functools import cache, lru_cache
 
 import pycountry
@@ -64,11 +66,21 @@ LANGUAGES = ("en", "fr", "ro", "de", "es", "it", "pt", "pl", "nl", "uk", "ru", "
 # only the short names, and without these a French article lost Armenia and India on the dev set.
 ISO_LANGUAGES = ("fr", "ro", "de", "es", "it", "pt", "pl", "uk", "ru")
 _NO_COUNTRY = {"null", "none", "unknown", "n/a"}
+_PUNCT = re.compile(r"[^\w\s]", re.UNICODE)
 
 
 def name_key(name: str) -> str:
     """How role fields, actor names and aliases compare: case-folded, whitespace collapsed."""
     return " ".join(name.casefold().split())
+
+
+@lru_cache(maxsize=65536)
+def fold_key(name: str) -> str:
+    """How the gold spec compares names, and the gazetteer looks them up: NFKC, case-fold, no
+    diacritics, punctuation as spaces ("Kim Jong-un" = "kim jong un", "Franța" = "franta")."""
+    text = unicodedata.normalize("NFKC", name).casefold()
+    text = "".join(c for c in unicodedata.normalize("NFD", text) if not unicodedata.combining(c))
+    return " ".join(_PUNCT.sub(" ", text).split())
 
 
 @lru_cache(maxsize=4096)

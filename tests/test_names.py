@@ -9,7 +9,7 @@ import pytest
 from extract import lexicon
 from extract.support import is_supported
 from schemas.fields import Location
-from schemas.names import country_code, country_for_name, country_name, country_names, name_key
+from schemas.names import country_code, country_for_name, country_name, country_names, fold_key, name_key
 from schemas.records import Actor
 
 # A name of a country in each language the project supports, as an article writes it.
@@ -83,3 +83,17 @@ def test_importing_the_schemas_loads_no_name_tables() -> None:
     code = "import sys, schemas, schemas.names; print('babel' in sys.modules, 'gettext' in sys.modules)"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.split() == ["False", "False"]
+
+
+@pytest.mark.parametrize(("name", "key"), [
+    ("Kim Jong-un", "kim jong un"), ("Franța", "franta"), ("ＵＳＡ", "usa"), ("Côte d’Ivoire", "cote d ivoire"),
+    ("  Coreea   de Nord! ", "coreea de nord"), ("Україна", "украіна"),
+])
+def test_fold_key_is_the_spec_rule(name: str, key: str) -> None:
+    assert fold_key(name) == key
+
+
+def test_the_gazetteer_and_the_eval_fold_names_with_one_function() -> None:
+    from evals.names import norm
+
+    assert lexicon.key is fold_key and norm is fold_key
