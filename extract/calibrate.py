@@ -19,7 +19,7 @@ PATH = Path(__file__).with_name("data") / "calibration.json"
 WEIGHTS: dict[str, tuple[float, dict[str, float]]] = {
     "transfers": (0.3, {"lexicon": 0.2, "supplier_near": 0.15, "recipient_near": 0.15, "weapon_in_sentence": 0.15,
                         "inferred": -0.2}),  # inferred: found by the rules, not listed by the model
-    "meetings": (0.35, {"all_near": 0.35, "persons": 0.25}),
+    "meetings": (0.35, {"all_near": 0.35, "persons": 0.25, "inferred": -0.1}),
     "deployments": (0.35, {"sender_near": 0.3, "host_near": 0.3}),
     "actors": (0.3, {"used": 0.4, "mentions": 0.2, "person": 0.05}),
 }

@@ -375,3 +375,28 @@ def inflected_demonym(word: str) -> lexicon.ActorEntry | None:
         if k[:cut] in _demonym_stems():
             return _demonym_stems()[k[:cut]]
     return None
+
+
+@cache
+def _not_person() -> tuple[frozenset[str], re.Pattern[str]]:
+    data = lexicon.load_data("actors.json")["not_person_words"]
+    labels = "|".join(re.escape(w) for w in data["byline_labels"])
+    return (frozenset(lexicon.key(w) for w in data["words"]),
+            re.compile(rf"^\s*(?:{labels})\b\s*[:\-–—]?\s*", re.IGNORECASE))
+
+
+def not_a_person(name: str) -> bool:
+    """"Hurricane Milton", "Vostochny Cosmodrome", "День Повітряних": a capitalised name the person
+    finder took, whose words say it is a place, event, document or body."""
+    return any(lexicon.key(w) in _not_person()[0] for w in name.split())
+
+
+def byline_only(cand: Candidate, text: str) -> bool:
+    """Every mention of the person is on a byline ("Автор: Ирина Белова"): the article's author."""
+    def on_byline(start: int) -> bool:
+        line_start = text.rfind("\n", 0, start) + 1
+        line_end = text.find("\n", start)
+        line = text[line_start:line_end if line_end >= 0 else len(text)]
+        label = _not_person()[1].match(line)
+        return label is not None and len(line[label.end():].split()) <= 6
+    return all(on_byline(m.start) for m in cand.mentions)

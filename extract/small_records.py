@@ -11,8 +11,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from extract import calibrate, lexicon, roles, transfer_finder, windows
-from extract.mentions import Candidate
+from extract import calibrate, lexicon, meeting_finder, roles, transfer_finder, windows
+from extract.mentions import Candidate, byline_only, not_a_person
 from extract.weapon_lists import siblings
 from schemas.fields import Location, Range
 from schemas.records import MAX_ALIASES, Actor, Deployment, Extraction, Meeting, Transfer, Weapon, name_key
@@ -176,7 +176,7 @@ def _same_weapon(a: str, b: str) -> bool:
     return a in b or b in a
 
 
-def _meetings(items: list[Any], names: Any, sents: list, text: str) -> list[Meeting]:
+def _meetings(items: list[Any], names: Any, sents: list, text: str, roles_on: bool) -> list[Meeting]:
     out: dict[frozenset, Meeting] = {}
     for item in items:
         people = list(dict.fromkeys(item.participants))
@@ -191,6 +191,14 @@ def _meetings(items: list[Any], names: Any, sents: list, text: str) -> list[Meet
         out[key] = Meeting(evidence=[_quote(text, sentence)], participants=people,
                            location=Location(place=item.place or None), format=item.format,
                            certainty=item.certainty, confidence=calibrate.raw_score("meetings", features))
+    if roles_on:  # sentences that say named persons met (extract/meeting_finder.py)
+        for people, sentence in meeting_finder.find(names, sents):
+            if any(meeting_finder.jaccard(people, m.participants) >= 0.5 for m in out.values()):
+                continue
+            features = {"all_near": True, "persons": True, "inferred": True}
+            out[frozenset(people)] = Meeting(evidence=[_quote(text, sentence)], participants=people,
+                                             certainty="confirmed",
+                                             confidence=calibrate.raw_score("meetings", features))
     return list(out.values())
 
 
@@ -241,12 +249,13 @@ def _actor(cand: Candidate, sents: list, text: str, used: bool) -> Actor:
 def build(answers: dict[str, list[Any]], names: Any, sents: list, text: str, notes: list[str], lexicon_on: bool,
           roles_on: bool) -> Extraction:
     transfers = _transfers(answers["transfers"], names, sents, text, notes, lexicon_on, roles_on)
-    meetings = _meetings(answers["meetings"], names, sents, text)
+    meetings = _meetings(answers["meetings"], names, sents, text, roles_on)
     deployments = _deployments(answers["deployments"], names, sents, text, roles_on)
     used = {n for t in transfers for n in (t.supplier, t.recipient)} | {
         n for m in meetings for n in m.participants} | {n for d in deployments for n in (d.sender, d.host)}
     direct = {c.name for c in names.all if any(not _demonym_only(c, m) for m in c.mentions)}
-    actors = [_actor(c, sents, text, c.name in used) for c in names.all if c.name in used or c.name in direct]
+    actors = [_actor(c, sents, text, c.name in used) for c in names.all if (c.name in used or c.name in direct)
+              and not (roles_on and c.kind == "person" and (not_a_person(c.name) or byline_only(c, text)))]
     seen: set[str] = set()
     unique = [a for a in actors if not (name_key(a.name) in seen or seen.add(name_key(a.name)))]
     return Extraction.model_construct(actors=unique, transfers=transfers, meetings=meetings, deployments=deployments)

@@ -1,0 +1,42 @@
+"""Meeting and person rules of the small-model strategy that need no model: a sentence that says
+named persons met is a meeting, names that are places or documents are no persons, and a byline's
+author is no actor."""
+
+from extract import meeting_finder, mentions, small, windows
+from extract.small_records import build
+
+
+def test_a_sentence_saying_two_persons_met_is_a_meeting():
+    text = ("Berlin, 13 June 2024\n\nAm Rande der Sitzung kamen Verteidigungsminister Boris Pistorius und "
+            "Rustem Umerov zu einem bilateralen Gespräch zusammen. Boris Pistorius signed a budget with Olaf Scholz.")
+    names = small.candidates(text, "de")
+    found = meeting_finder.find(names, windows.sentences(text))
+    assert [people for people, _ in found] == [["Boris Pistorius", "Rustem Umerov"]]  # signing is no meeting
+
+
+def test_finder_meetings_join_the_models_without_repeating_them():
+    text = ("Washington, 15 November 2023\n\nUS President Joe Biden met Chinese President Xi Jinping in Woodside. "
+            "Biden and Xi held talks for four hours, the White House said.")
+    names = small.candidates(text, "en")
+    sents = windows.sentences(text)
+    item = type("M", (), {"participants": ["Joe Biden", "Xi Jinping"], "sentence": 1, "place": None,
+                          "format": "bilateral", "certainty": "confirmed"})()
+    extraction = build({"transfers": [], "meetings": [item], "deployments": []}, names, sents, text, [],
+                       lexicon_on=True, roles_on=True)
+    assert [sorted(m.participants) for m in extraction.meetings] == [["Joe Biden", "Xi Jinping"]]
+
+
+def test_places_events_and_documents_are_not_persons():
+    assert mentions.not_a_person("Hurricane Milton") and mentions.not_a_person("Vostochny Cosmodrome")
+    assert mentions.not_a_person("Comprehensive Strategic Partnership Treaty")
+    assert not mentions.not_a_person("Lloyd Austin") and not mentions.not_a_person("Mette Frederiksen")
+
+
+def test_a_bylines_author_is_no_actor():
+    text = ("Автор: Ирина Белова\n\nПресс-секретарь Кремля Дмитрий Песков заявил, что Ирина Белова не права. "
+            "Ирина Белова ответила.")
+    cands = {c.name: c for c in mentions.find_persons(text, False, "ru")}
+    assert "Ирина Белова" in cands and not mentions.byline_only(cands["Ирина Белова"], text)
+    only = "Автор: Ирина Белова\n\nПресс-секретарь Кремля Дмитрий Песков заявил журналистам, что это фейк."
+    cand = next(c for c in mentions.find_persons(only, False, "ru") if c.name == "Ирина Белова")
+    assert mentions.byline_only(cand, only)
