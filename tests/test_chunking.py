@@ -27,3 +27,14 @@ def test_merge_unites_the_same_event_seen_in_two_chunks():
     assert len(merged.transfers) == 1
     assert merged.transfers[0].evidence == ["first", "second"] and merged.transfers[0].confidence == 0.8
     assert len(merged.actors) == 4  # actors are merged later, by normalise
+
+
+def test_each_chunk_knows_the_part_of_the_text_it_covers():
+    paragraphs = [f"Paragraph {i}. " + "word " * 120 for i in range(12)] + ["x" * 3500 + ". The end."]
+    text = "\n\n \n".join(paragraphs)
+    spans = chunking.split_spans(text, 3000)
+    assert [chunk for chunk, _ in spans] == chunking.split(text, 3000) and len(spans) > 2
+    for chunk, (start, end) in spans:  # the same characters, up to the blank lines that join paragraphs
+        assert "".join(chunk.split()) == "".join(text[start:end].split())
+        assert text[start:start + 40] == chunk[:40]
+    assert [start for _, (start, _) in spans] == sorted({start for _, (start, _) in spans})
