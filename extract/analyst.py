@@ -17,18 +17,33 @@ from pathlib import Path
 from extract import entities, facts
 from extract.entities import Mention
 from extract.store import Store
+from schemas import kinds
 
 RULES_VERSION = "1"  # bump when entities.py or facts.py change what they produce
 DATA = Path(__file__).with_name("data")
-FACT_TABLES = {"transfers": "facts_transfers", "meetings": "facts_meetings", "deployments": "facts_deployments"}
-ROLE_SQL = """
-SELECT run_id, doc_id, 'transfers', idx, 'supplier', 0, supplier FROM latest_transfers
-UNION ALL SELECT run_id, doc_id, 'transfers', idx, 'recipient', 0, recipient FROM latest_transfers
-UNION ALL SELECT run_id, doc_id, 'deployments', idx, 'sender', 0, sender FROM latest_deployments
-UNION ALL SELECT run_id, doc_id, 'deployments', idx, 'host', 0, host FROM latest_deployments
-UNION ALL SELECT run_id, doc_id, 'meetings', idx, 'participant', generate_subscripts(participants, 1) - 1,
-                 unnest(participants) FROM latest_meetings
-"""
+
+
+def role_sql() -> str:
+    """Every role mention of the latest runs: (run, doc, kind, idx, role, position, name); a list
+    role gives one row per member (role 'participant', its position in the list)."""
+    def one(kind: kinds.Kind, role: str) -> str:
+        if kind.many(role):
+            return (f"SELECT run_id, doc_id, '{kind.name}', idx, '{kind.member(role)}', "
+                    f"generate_subscripts({role}, 1) - 1, unnest({role}) FROM latest_{kind.table}")
+        return f"SELECT run_id, doc_id, '{kind.name}', idx, '{role}', 0, {role} FROM latest_{kind.table}"
+
+    return "\nUNION ALL ".join(one(kind, role) for kind in kinds.events() for role in kind.roles)
+
+
+def _things(store: Store) -> list[Mention]:
+    """What events are about (a transfer's weapon), as mentions for the weapon gazetteer."""
+    out = []
+    for kind in (k for k in kinds.events() if k.thing):
+        _, found = store.query(f"SELECT run_id, doc_id, idx, {kind.thing}, category FROM latest_{kind.table} "
+                               "ORDER BY doc_id, idx")
+        out += [Mention(run, doc, kind.name, idx, kind.thing, 0, name, category=category)
+                for run, doc, idx, name, category in found]
+    return out
 
 
 @dataclass
@@ -50,14 +65,12 @@ def _mentions(store: Store) -> tuple[list[Mention], list[Mention], list[Mention]
     _, actors = store.query(
         "SELECT a.run_id, a.doc_id, a.idx, a.name, a.aliases, a.kind, a.country, d.language "
         "FROM latest_actors a JOIN documents d USING (doc_id) ORDER BY a.doc_id, a.idx")
-    _, roles = store.query(f"SELECT * FROM ({ROLE_SQL}) ORDER BY ALL")
-    _, weapons = store.query("SELECT run_id, doc_id, idx, weapon, category FROM latest_transfers ORDER BY doc_id, idx")
+    _, roles = store.query(f"SELECT * FROM ({role_sql()}) ORDER BY ALL")
     return (
-        [Mention(run, doc, "actors", idx, "actor", 0, name, kind, country, tuple(aliases or ()), lang)
+        [Mention(run, doc, kinds.ACTORS.name, idx, "actor", 0, name, kind, country, tuple(aliases or ()), lang)
          for run, doc, idx, name, aliases, kind, country, lang in actors],
         [Mention(run, doc, rtype, idx, role, pos, name) for run, doc, rtype, idx, role, pos, name in roles if name],
-        [Mention(run, doc, "transfers", idx, "weapon", 0, name, category=category)
-         for run, doc, idx, name, category in weapons],
+        _things(store),
     )
 
 
@@ -89,9 +102,10 @@ def _write_entities(store: Store) -> tuple[int, int]:
 def _write_facts(store: Store) -> dict[str, int]:
     store.con.execute("DELETE FROM fact_reports")
     counts = {}
-    for record_type, table in FACT_TABLES.items():
+    for kind in kinds.consolidated():
+        record_type, table = kind.name, f"facts_{kind.table}"
         cols, rows = store.query(f"SELECT * FROM {record_type}_evidence")
-        built = facts.BUILDERS[record_type]([dict(zip(cols, r, strict=True)) for r in rows])
+        built = facts.build(kind, [dict(zip(cols, r, strict=True)) for r in rows])
         store.con.execute(f"DELETE FROM {table}")
         _insert(store, table, [fact for fact, _ in built])
         _insert(store, "fact_reports", [(record_type, fact["fact_id"], r["run_id"], r["doc_id"], r["record_idx"])

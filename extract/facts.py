@@ -20,6 +20,8 @@ from collections.abc import Callable, Iterable
 from datetime import date, timedelta
 from typing import Any
 
+from schemas.kinds import Kind
+
 GAP_DAYS = 90
 UNDATED_DAYS = 60
 STATUS_ORDER = ("unknown", "proposed", "negotiating", "agreed", "cancelled", "delivering", "delivered")
@@ -131,62 +133,54 @@ def common(prefix: str, key: tuple, reports: list[Report]) -> dict[str, Any]:
     }
 
 
-def transfer_facts(reports: list[Report]) -> list[tuple[dict[str, Any], list[Report]]]:
-    def key(r: Report) -> tuple:
-        return (r["supplier_id"] or r["supplier"], r["recipient_id"] or r["recipient"], r["weapon_id"] or r["weapon"])
+def _key(kind: Kind, report: Report) -> tuple:
+    """The parties as entities (a list role's sorted, without repeats) and what the event is about."""
+    key: list[Any] = []
+    for role in kind.roles:
+        if kind.many(role):
+            key += sorted(set(report[_ids(kind, role)] or report[role]))
+        else:
+            key.append(report[f"{role}_id"] or report[role])
+    return (*key, report[f"{kind.thing}_id"] or report[kind.thing]) if kind.thing else tuple(key)
 
+
+def _ids(kind: Kind, role: str) -> str:
+    """The entity-id column of a list role: participants → participant_ids."""
+    return f"{kind.member(role)}_ids"
+
+
+def _parties(kind: Kind, first: Report) -> dict[str, Any]:
+    """The fact's parties (and thing) with their entity ids, as the first report names them."""
+    out: dict[str, Any] = {}
+    for role in kind.roles:
+        if kind.many(role):
+            pairs = sorted(set(zip(first[_ids(kind, role)] or first[role], first[role], strict=True)))
+            out |= {_ids(kind, role): [p[0] for p in pairs], role: [p[1] for p in pairs]}
+        else:
+            out |= {f"{role}_id": first[f"{role}_id"], role: first[role]}
+    things = [kind.thing] if kind.thing else []
+    return out | {c: first[c] for t in things for c in (f"{t}_id", t)}
+
+
+def _consolidated(column: str, group: list[Report]) -> Any:
+    """One column over a fact's reports: the least *_min, the most *_max, the most advanced status,
+    else the most frequent value."""
+    values = [r[column] for r in group]
+    if column.endswith("_min"):
+        return _extreme(values, min)
+    if column.endswith("_max"):
+        return _extreme(values, max)
+    if column == "status":
+        return max((v or "unknown" for v in values), key=STATUS_ORDER.index)
+    return _most(values)
+
+
+def build(kind: Kind, reports: list[Report]) -> list[tuple[dict[str, Any], list[Report]]]:
+    """The facts of one event kind (facts_<kind>), each with the reports it consolidates; fact ids
+    start with the kind's initial (T-, M-, D-)."""
     out = []
-    for group in cluster(reports, key):
-        status = max((r["status"] or "unknown" for r in group), key=STATUS_ORDER.index)
-        out.append(({
-            **common("T", key(group[0]), group),
-            "supplier_id": group[0]["supplier_id"], "supplier": group[0]["supplier"],
-            "recipient_id": group[0]["recipient_id"], "recipient": group[0]["recipient"],
-            "weapon_id": group[0]["weapon_id"], "weapon": group[0]["weapon"],
-            "category": _most(r["category"] for r in group),
-            "quantity_min": _extreme((r["quantity_min"] for r in group), min),
-            "quantity_max": _extreme((r["quantity_max"] for r in group), max),
-            "status": status,
-        }, group))
-    return out
-
-
-def meeting_facts(reports: list[Report]) -> list[tuple[dict[str, Any], list[Report]]]:
-    def key(r: Report) -> tuple:
-        ids = r["participant_ids"] or r["participants"]
-        return tuple(sorted(set(ids)))
-
-    out = []
-    for group in cluster(reports, key):
+    for group in cluster(reports, lambda r: _key(kind, r)):
         first = group[0]
-        pairs = sorted(set(zip(first["participant_ids"] or first["participants"], first["participants"], strict=True)))
-        out.append(({
-            **common("M", key(first), group),
-            "participant_ids": [p[0] for p in pairs], "participants": [p[1] for p in pairs],
-            "place": _most(r["place"] for r in group), "country": _most(r["country"] for r in group),
-            "format": _most(r["format"] for r in group),
-        }, group))
+        out.append(({**common(kind.label[0].upper(), _key(kind, first), group), **_parties(kind, first),
+                     **{c: _consolidated(c, group) for c in kind.facts or ()}}, group))
     return out
-
-
-def deployment_facts(reports: list[Report]) -> list[tuple[dict[str, Any], list[Report]]]:
-    def key(r: Report) -> tuple:
-        return (r["sender_id"] or r["sender"], r["host_id"] or r["host"])
-
-    out = []
-    for group in cluster(reports, key):
-        first = group[0]
-        out.append(({
-            **common("D", key(first), group),
-            "sender_id": first["sender_id"], "sender": first["sender"], "host_id": first["host_id"],
-            "host": first["host"], "forces": _most(r["forces"] for r in group),
-            "place": _most(r["place"] for r in group), "country": _most(r["country"] for r in group),
-            "size_min": _extreme((r["size_min"] for r in group), min),
-            "size_max": _extreme((r["size_max"] for r in group), max),
-            "killed_min": _extreme((r["killed_min"] for r in group), min),
-            "killed_max": _extreme((r["killed_max"] for r in group), max),
-        }, group))
-    return out
-
-
-BUILDERS = {"transfers": transfer_facts, "meetings": meeting_facts, "deployments": deployment_facts}

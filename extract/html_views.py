@@ -14,18 +14,14 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined
 from markupsafe import Markup
 
 from extract.store import Store, StoreError
+from schemas import kinds
 
 TEMPLATES = Path(__file__).with_name("templates")
-# Which colour a span covered by several records takes: events before actors.
-TYPE_ORDER = ("transfers", "deployments", "meetings", "actors")
-FIELDS = {
-    "actors": ["name", "kind", "country", "role"],
-    "transfers": ["supplier", "recipient", "weapon", "category", "quantity_text", "quantity_min", "quantity_max",
-                  "status", "when_start", "when_end"],
-    "meetings": ["participants", "place", "country", "format", "topics", "when_start", "when_end"],
-    "deployments": ["sender", "host", "forces", "place", "country", "size_text", "killed_text", "when_start",
-                    "when_end"],
-}
+
+
+def type_order() -> tuple[str, ...]:
+    """Which colour a span covered by several records takes (a kind's `paint`): events before actors."""
+    return tuple(k.name for k in sorted(kinds.kinds(), key=lambda k: k.paint))
 
 
 @cache
@@ -43,13 +39,7 @@ def render(template: str, **context: Any) -> str:
 
 def summary(record_type: str, r: dict[str, Any]) -> str:
     """One line naming the record: 'North Korea → Russia: KN-23'."""
-    if record_type == "actors":
-        return f"{r['name']} ({r['kind']})"
-    if record_type == "transfers":
-        return f"{r['supplier']} → {r['recipient']}: {r['weapon']}"
-    if record_type == "meetings":
-        return " · ".join(r["participants"] or [])
-    return f"{r['sender']} → {r['host']}: {r['forces']}"
+    return kinds.get(record_type).summary(r)
 
 
 def _entities_of(store: Store, run_id: str) -> dict[str, list[str]]:
@@ -68,10 +58,11 @@ def _records(store: Store, run_id: str) -> dict[str, dict[str, Any]]:
     """Every record of the run by id ('transfers-0'); fields as ordered [name, value] pairs."""
     entities = _entities_of(store, run_id)
     out: dict[str, dict[str, Any]] = {}
-    for record_type, fields in FIELDS.items():
-        certainty = "NULL" if record_type == "actors" else "certainty"
+    for kind in kinds.kinds():
+        record_type, fields = kind.name, kind.detail
+        certainty = "certainty" if "certainty" in kind.columns else "NULL"
         cols, rows = store.query(f"SELECT idx, {', '.join(fields)}, {certainty} AS certainty, confidence, grounded "
-                                 f"FROM {record_type} WHERE run_id = ? ORDER BY idx", [run_id])
+                                 f"FROM {kind.table} WHERE run_id = ? ORDER BY idx", [run_id])
         for row in rows:
             r = dict(zip(cols, row, strict=True))
             rid = f"{record_type}-{r['idx']}"
@@ -85,10 +76,11 @@ def _records(store: Store, run_id: str) -> dict[str, dict[str, Any]]:
 def segments(text: str, spans: list[tuple[int, int, str]], records: dict[str, dict]) -> list[dict[str, Any]]:
     """The text cut at every span boundary; each piece lists the records whose evidence covers it."""
     cuts = sorted({0, len(text), *(s for s, _, _ in spans), *(e for _, e, _ in spans)})
+    order = type_order()
     out = []
     for start, end in zip(cuts, cuts[1:], strict=False):
         ids = sorted({rid for s, e, rid in spans if s <= start and end <= e},
-                     key=lambda rid: (TYPE_ORDER.index(records[rid]["type"]), rid))
+                     key=lambda rid: (order.index(records[rid]["type"]), rid))
         piece = {"text": text[start:end], "ids": ids}
         if ids:
             piece["type"] = records[ids[0]]["type"]
@@ -115,9 +107,9 @@ def document_context(store: Store, doc_id: str, run_id: str | None = None) -> di
     spans = [(s, e, f"{t}-{i}") for t, i, _, s, e, g in evidence if g and s is not None and f"{t}-{i}" in records]
     ungrounded = [{"quote": q, "record": f"{t}-{i}", "summary": records.get(f"{t}-{i}", {}).get("summary", ""),
                    "type": t} for t, i, q, s, _, g in evidence if not g or s is None]
-    counts = {t: sum(1 for r in records.values() if r["type"] == t) for t in FIELDS}
+    counts = {t: sum(1 for r in records.values() if r["type"] == t) for t in kinds.names()}
     return {"doc": doc, "run_id": run_id, "records": records, "segments": segments(doc["text"], spans, records),
-            "ungrounded": ungrounded, "counts": counts, "types": TYPE_ORDER}
+            "ungrounded": ungrounded, "counts": counts, "types": type_order()}
 
 
 def write_document(store: Store, doc_id: str, out: Path, run_id: str | None = None, report: str | None = None) -> Path:

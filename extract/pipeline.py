@@ -25,6 +25,7 @@ from extract.providers.base import ConfigError, Provider, ProviderError, Usage
 from extract.redact import redact, safe_url
 from extract.store import NotStored, RunInfo, Store
 from extract.support import drop_unsupported
+from schemas import kinds
 from schemas.records import SCHEMA_VERSION, ActorList, Events, Extraction
 
 log = logging.getLogger("sitrep")
@@ -160,7 +161,7 @@ def _extract_chunk(provider: Provider, doc: Document, text: str, options: Option
     if options.passes == "single":
         msgs = messages(doc, text, example=options.example)
         result, cut_in = _ask(provider, doc, msgs, Extraction, options, notes, usage)
-        if cut_in != "actors":
+        if cut_in != kinds.ACTORS.name:
             return result
         notes.append("the answer looped in its actor list; asked again for the events")
         return _events(provider, doc, text, options, notes, usage, result.actors)
@@ -176,8 +177,8 @@ def _events(provider: Provider, doc: Document, text: str, options: Options, note
     names = ", ".join(a.name for a in actors) or "none yet"
     prompt = messages(doc, text, "events", options.example, actors=names)
     events, _ = _ask(provider, doc, prompt, Events, options, notes, usage, actors)
-    return Extraction.model_construct(actors=[*actors, *events.actors], transfers=events.transfers,
-                                      meetings=events.meetings, deployments=events.deployments)
+    return Extraction.model_construct(**{k.name: getattr(events, k.name) for k in kinds.events()},
+                                      actors=[*actors, *events.actors])
 
 
 def extract_document(doc: Document, provider: Provider, store: Store | None = None,

@@ -17,11 +17,12 @@ from extract import html_views, lexicon
 from extract.entities import skeleton
 from extract.facts import CERTAINTIES, day_range
 from extract.store import Store
+from schemas import kinds
+from schemas.kinds import Kind
 from schemas.records import name_key
 
 WIDTH, HEIGHT, RADIUS = 680, 460, 165
 TIMELINE_WIDTH, LANE = 900, 46
-LANES = ("transfers", "meetings", "deployments")
 
 
 def fact_certainty(f: dict[str, Any]) -> str:
@@ -33,16 +34,9 @@ def fact_certainty(f: dict[str, Any]) -> str:
 
 def _facts(store: Store) -> list[dict[str, Any]]:
     out = []
-    queries = {
-        "transfers": "SELECT *, supplier || ' → ' || recipient AS parties, [supplier_id, recipient_id] AS party_ids, "
-                     "weapon || coalesce(' (' || category || ')', '') AS what FROM facts_transfers",
-        "meetings": "SELECT *, array_to_string(participants, ' · ') AS parties, participant_ids AS party_ids, "
-                    "coalesce(format, 'meeting') || coalesce(' in ' || place, '') AS what FROM facts_meetings",
-        "deployments": "SELECT *, sender || ' → ' || host AS parties, [sender_id, host_id] AS party_ids, "
-                       "coalesce(forces, 'forces') AS what FROM facts_deployments",
-    }
-    for record_type, sql in queries.items():
-        cols, rows = store.query(sql)
+    for kind in kinds.consolidated():
+        record_type = kind.name
+        cols, rows = store.query(_facts_sql(kind))
         for row in rows:
             f = dict(zip(cols, row, strict=True))
             f["type"], f["certainty"] = record_type, fact_certainty(f)
@@ -50,6 +44,23 @@ def _facts(store: Store) -> list[dict[str, Any]]:
             f["status"] = f.get("status")
             out.append(f)
     return sorted(out, key=lambda f: (f["date"] or "", f["fact_id"]))
+
+
+def _facts_sql(kind: Kind) -> str:
+    """A kind's facts with the parties in words ('A → B', or 'A · B · C' for a list role), their
+    entity ids as one list, and what happened (the kind's `what`)."""
+    many = [r for r in kind.roles if kind.many(r)]
+    if many:
+        parties, ids = f"array_to_string({many[0]}, ' · ')", f"{kind.member(many[0])}_ids"
+    else:
+        parties = " || ' → ' || ".join(kind.roles)
+        ids = "[" + ", ".join(f"{r}_id" for r in kind.roles) + "]"
+    return f"SELECT *, {parties} AS parties, {ids} AS party_ids, {kind.what} AS what FROM facts_{kind.table}"
+
+
+def lanes() -> tuple[str, ...]:
+    """One timeline lane per consolidated kind."""
+    return tuple(k.name for k in kinds.consolidated())
 
 
 def actor_ids(store: Store, name: str) -> set[str]:
@@ -75,13 +86,17 @@ def select(facts: list[dict[str, Any]], since: str | None, ids: set[str] | None)
 
 
 def network(facts: list[dict[str, Any]]) -> dict[str, Any]:
-    """Nodes on a circle, one edge per supplier → recipient pair (weight = facts)."""
+    """Nodes on a circle, one edge per supplier → recipient pair (weight = facts): the flows of
+    things, from every kind about a thing that passes from its first role to its second."""
+    flows = {k.name: k.roles for k in kinds.consolidated() if k.thing and len(k.roles) == 2
+             and not any(k.many(r) for r in k.roles)}
     edges: dict[tuple[str, str], list[dict]] = defaultdict(list)
     names: dict[str, str] = {}
     for f in facts:
-        if f["type"] == "transfers":
-            s, r = f["supplier_id"] or f["supplier"], f["recipient_id"] or f["recipient"]
-            names[s], names[r] = f["supplier"], f["recipient"]
+        if f["type"] in flows:
+            a, b = flows[f["type"]]
+            s, r = f[f"{a}_id"] or f[a], f[f"{b}_id"] or f[b]
+            names[s], names[r] = f[a], f[b]
             edges[(s, r)].append(f)
     degree = Counter(n for pair, fs in edges.items() for n in pair for _ in fs)
     order = sorted(names, key=lambda n: (-degree[n], names[n]))
@@ -107,7 +122,7 @@ def _edge(s: str, r: str, fs: list[dict], pos: dict, names: dict, heaviest: int)
     cx, cy = (x1 + x2) / 2 - uy * length * 0.12, (y1 + y2) / 2 + ux * length * 0.12
     certainties = {f["certainty"] for f in fs}
     colour = next(c for c in ("disputed", *CERTAINTIES) if c in certainties)
-    weapons = ", ".join(sorted({f["weapon"] for f in fs}))
+    weapons = ", ".join(sorted({f[kinds.get(f["type"]).thing] for f in fs}))
     return {"path": f"M{x1:.1f},{y1:.1f} Q{cx:.1f},{cy:.1f} {x2:.1f},{y2:.1f}", "weight": len(fs),
             "width": round(1.5 + 5 * (len(fs) - 1) / max(heaviest - 1, 1), 1),  # 1.5 .. 6.5, relative
             "certainty": colour, "source": s, "target": r,
@@ -127,15 +142,16 @@ def timeline(facts: list[dict[str, Any]]) -> dict[str, Any]:
     def x(day: date) -> float:
         return round(left + (right - left) * (day - lo).days / span, 1)
 
-    dots = [{"x": x(d[0]), "y": 30 + LANES.index(f["type"]) * LANE, "fact_id": f["fact_id"],
+    order = lanes()
+    dots = [{"x": x(d[0]), "y": 30 + order.index(f["type"]) * LANE, "fact_id": f["fact_id"],
              "certainty": f["certainty"],
              "title": f"{f['date']}: {f['parties']} — {f['what']} ({f['n_sources']} source(s))"}
             for d, f in dated]
     months = [date(y, m, 1) for y in range(lo.year, hi.year + 2) for m in range(1, 13)]
     step = max(1, -(-len([m for m in months if lo <= m <= hi]) // 6))
     ticks = [{"x": x(m), "label": m.strftime("%Y-%m")} for m in months if lo <= m <= hi][::step]
-    lanes = [{"y": 30 + i * LANE, "label": lane} for i, lane in enumerate(LANES)]
-    return {"width": TIMELINE_WIDTH, "height": 40 + len(LANES) * LANE, "dots": dots, "ticks": ticks, "lanes": lanes}
+    rows = [{"y": 30 + i * LANE, "label": lane} for i, lane in enumerate(order)]
+    return {"width": TIMELINE_WIDTH, "height": 40 + len(order) * LANE, "dots": dots, "ticks": ticks, "lanes": rows}
 
 
 def write_report(store: Store, out: Path, since: str | None = None, actor: str | None = None) -> dict[str, Any]:

@@ -31,6 +31,7 @@ from extract.load import Document
 from extract.mentions import Candidate, find_actors, find_demonyms, find_persons
 from extract.providers.base import Provider, ProviderError, Usage
 from extract.small_prompt import SYSTEM, TASKS, VERSION, user_message
+from schemas import kinds
 from schemas.fields import Category, Certainty, MeetingFormat, Status
 from schemas.records import Extraction
 
@@ -150,7 +151,7 @@ def extract_chunk(provider: Provider, doc: Document, text: str, options: Any, no
 def _calibrated(extraction: Extraction, provider: Provider) -> Extraction:
     """Raw feature scores → probabilities fitted on the dev split for this provider and model."""
     update = {}
-    for kind in ("actors", "transfers", "meetings", "deployments"):
+    for kind in kinds.names():
         update[kind] = [r.model_copy(update={"confidence": calibrate.calibrated(
             provider.name, provider.model, kind, r.confidence)}) for r in getattr(extraction, kind)]
     return Extraction.model_construct(**update)

@@ -12,8 +12,9 @@ from dataclasses import dataclass
 from functools import cache
 
 from extract import lexicon
+from schemas import kinds
 
-TYPES = ("transfers", "meetings", "deployments")
+TYPES = tuple(k.name for k in kinds.events())  # the event kinds the small strategy asks about
 _SENTENCE_END = re.compile(r"(?<=[.!?;。！？؟])[\"'»”)\]]*\s+|\n+")
 _WORD = re.compile(r"\w+", re.UNICODE)
 _NO_SPACES = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\u0600-\u06ff]")

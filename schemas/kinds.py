@@ -39,6 +39,10 @@ class Kind:
     dated: bool = False  # the start date is part of what the record claims: a meeting on another day is another
     headline: str | None = None  # the column that says what happened, after the parties (HTML summary)
     paint: int = 0  # which colour wins where evidence of several records overlaps (lower first)
+    # Consolidated across documents (extract/facts.py) when set: the columns a fact keeps beside its
+    # parties, and the SQL over facts_<kind> that says in words what happened (the corpus report).
+    facts: tuple[str, ...] | None = None
+    what: str = "NULL"
 
     @property
     def table(self) -> str:
@@ -56,6 +60,10 @@ class Kind:
     def many(self, role: str) -> bool:
         """A role holding a list of actors (participants) rather than one (supplier)."""
         return get_origin(self.model.model_fields[role].annotation) is list
+
+    def member(self, role: str) -> str:
+        """One member of a list role, as entity links and fact columns call it: participants → participant."""
+        return role.removesuffix("s")
 
     def row(self, record: BaseModel) -> dict[str, Any]:
         """The record's table columns (enums as their values)."""
@@ -119,6 +127,11 @@ def events() -> tuple[Kind, ...]:
     return tuple(k for k in REGISTRY.values() if k.is_event)
 
 
+def consolidated() -> tuple[Kind, ...]:
+    """The kinds whose reports become facts (facts_<kind>, <kind>_evidence): the analyst layer's."""
+    return tuple(k for k in events() if k.facts is not None)
+
+
 def get(name: str) -> Kind:
     return REGISTRY[name]
 
@@ -151,14 +164,16 @@ register(Kind(
     detail=("supplier", "recipient", "weapon", "category", "quantity_text", "quantity_min", "quantity_max",
             "status", "when_start", "when_end"),
     scored={"weapon.category": "same", "status": "same", "certainty": "same", "quantity": "range", "when": "when"},
-    thing="weapon", headline="weapon", paint=0))
+    thing="weapon", headline="weapon", paint=0, facts=("category", "quantity_min", "quantity_max", "status"),
+    what="weapon || coalesce(' (' || category || ')', '')"))
 register(Kind(
     "meetings", Meeting, "meeting",
     columns={"participants": "participants", **_PLACE, "format": "format", "topics": "topics", **_WHEN},
     shown=("participants", "place", "country", "when_start", "format", "certainty", "confidence", "grounded"),
     detail=("participants", "place", "country", "format", "topics", "when_start", "when_end"),
     scored={"format": "same", "certainty": "same", "when": "when", "location": "location"},
-    dated=True, paint=2))
+    dated=True, paint=2, facts=("place", "country", "format"),
+    what="coalesce(format, 'meeting') || coalesce(' in ' || place, '')"))
 register(Kind(
     "deployments", Deployment, "deployment",
     columns={"sender": "sender", "host": "host", "forces": "forces", **_PLACE, **_range("size"),
@@ -167,4 +182,6 @@ register(Kind(
            "grounded"),
     detail=("sender", "host", "forces", "place", "country", "size_text", "killed_text", "when_start", "when_end"),
     scored={"certainty": "same", "when": "when", "location": "location", "size": "range", "killed": "range"},
-    headline="forces", paint=1))
+    headline="forces", paint=1,
+    facts=("forces", "place", "country", "size_min", "size_max", "killed_min", "killed_max"),
+    what="coalesce(forces, 'forces')"))

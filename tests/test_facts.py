@@ -1,8 +1,12 @@
 """Consolidation of reports into facts: the dating rule, ranges, status, certainty by source."""
 
 from datetime import date
+from functools import partial
 
-from extract.facts import GAP_DAYS, cluster, day_range, transfer_facts, window
+from extract.facts import GAP_DAYS, build, cluster, day_range, window
+from schemas import kinds
+
+transfer_facts = partial(build, kinds.get("transfers"))
 
 
 def report(doc: str, idx: int = 0, **kw) -> dict:
@@ -74,7 +78,7 @@ def test_denial_alone_or_allegation_against_denial_is_not_disputed():
 
 
 def test_meetings_by_participant_set_and_deployments_by_sender_and_host():
-    from extract.facts import deployment_facts, meeting_facts
+    meeting_facts, deployment_facts = partial(build, kinds.get("meetings")), partial(build, kinds.get("deployments"))
 
     def meeting(doc, ids, names, **kw):
         return {**report(doc, **kw), "participant_ids": ids, "participants": names, "place": kw.get("place"),
