@@ -12,7 +12,7 @@ from __future__ import annotations
 from typing import Any
 
 from extract import calibrate, lexicon, meeting_finder, roles, transfer_finder, windows
-from extract.mentions import Candidate, byline_only, not_a_person
+from extract.mentions import Candidate, byline_only, find_demonyms, not_a_person
 from extract.weapon_lists import siblings
 from schemas.fields import Location, Range
 from schemas.records import MAX_ALIASES, Actor, Deployment, Extraction, Meeting, Transfer, Weapon, name_key
@@ -214,8 +214,17 @@ def _demonym_state(forces: str) -> str | None:
     return None
 
 
+def _with_adjectives(names: Any, name: str, adjectives: dict[str, Candidate]) -> Candidate | None:
+    """A party with its mentions as an adjective too ("ukrainische Soldaten" mentions Ukraine)."""
+    cand, adj = names.get(name), adjectives.get(name)
+    if cand is None or adj is None:
+        return cand or adj
+    return Candidate(cand.name, cand.kind, cand.country, [*cand.mentions, *adj.mentions])
+
+
 def _deployments(items: list[Any], names: Any, sents: list, text: str, roles_on: bool = True) -> list[Deployment]:
     out: dict[tuple, Deployment] = {}
+    adjectives = {c.name: c for c in find_demonyms(text)}
     for item in items:
         if roles_on and not roles.is_people(item.forces):
             continue  # "canons Caesar" are not forces: deployments are people
@@ -226,6 +235,9 @@ def _deployments(items: list[Any], names: Any, sents: list, text: str, roles_on:
         sentence = sents[item.sentence]
         features = {"sender_near": _near(names.get(item.sender), sents, item.sentence),
                     "host_near": _near(names.get(item.host), sents, item.sentence)}
+        if roles_on and not all(_near(c, sents, item.sentence) for c in (
+                _with_adjectives(names, item.sender, adjectives), _with_adjectives(names, item.host, adjectives))):
+            continue  # the cited sentence and its neighbours do not name both parties: not this fact
         out[(item.sender, item.host)] = Deployment(
             evidence=[_quote(text, sentence)], sender=item.sender, host=item.host,
             forces=item.forces.strip() or "forces",

@@ -40,3 +40,21 @@ def test_a_bylines_author_is_no_actor():
     only = "Автор: Ирина Белова\n\nПресс-секретарь Кремля Дмитрий Песков заявил журналистам, что это фейк."
     cand = next(c for c in mentions.find_persons(only, False, "ru") if c.name == "Ирина Белова")
     assert mentions.byline_only(cand, only)
+
+
+def test_a_deployment_needs_both_parties_near_its_sentence():
+    text = ("Seoul, 13 November 2024\n\nMore than 10,000 North Korean soldiers are now deployed in Russia. "
+            "All rights reserved. Reproduction is forbidden without permission from the editors.")
+    names = small.candidates(text, "en")
+    sents = windows.sentences(text)
+    answer = small.response_model("deployments", [s.index for s in sents], names)
+
+    def deployments(sentence: int) -> list:
+        item = {"sentence": sentence, "sender": "North Korea", "host": "Russia", "forces": "North Korean soldiers",
+                "size": None, "certainty": "reported"}
+        items = answer.model_validate({"deployments": [item]}).deployments
+        return build({"transfers": [], "meetings": [], "deployments": items}, names, sents, text, [],
+                     lexicon_on=True, roles_on=True).deployments
+
+    assert [(d.sender, d.host) for d in deployments(1)] == [("North Korea", "Russia")]
+    assert deployments(3) == []  # "Reproduction is forbidden …" names neither party
