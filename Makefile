@@ -37,11 +37,14 @@ browser:
 test: install browser
 	$(BIN)/python -m pytest -q
 
-# The offline suite only (no model test, no llama.cpp build): needs a venv with the dev extra,
-# e.g. `python3 -m venv .venv && .venv/bin/pip install -e '.[dev]'`, or one made by `make install`.
+# The offline suite on every core (pytest-xdist), no llama.cpp build. It leaves out what `make test`
+# runs besides: the embedded-model test (`model`) and the tests marked `slow`, which need processes
+# of their own (kill -9 and SIGTERM, two writers, a reader holding the file, a file-size limit, a DEBUG
+# log on stderr) or a Ray cluster (`pytest --collect-only -q -m slow` lists them). Needs a venv with
+# the dev extra, e.g. `python3 -m venv .venv && .venv/bin/pip install -e '.[dev]'`, or `make install`.
 test-fast:
-	@test -x $(BIN)/pytest || { echo "test-fast needs $(VENV) with the dev extra: $(PYTHON) -m venv $(VENV) && $(BIN)/pip install -e '.[dev,ray]'"; exit 2; }
-	$(BIN)/python -m pytest -q -m "not model"
+	@$(BIN)/python -c "import pytest, xdist, grimp" 2>/dev/null || { echo "test-fast needs $(VENV) with the dev extra: $(PYTHON) -m venv $(VENV) && $(BIN)/pip install -e '.[dev]'"; exit 2; }
+	$(BIN)/python -m pytest -q -m "not model and not slow" -n auto --dist worksteal
 
 lint: install
 	$(BIN)/ruff check .

@@ -182,6 +182,7 @@ def test_a_missing_embedded_model_fails_once(db, files, monkeypatch):
     assert "Traceback" not in result.output
 
 
+@pytest.mark.slow  # a process of its own (its DEBUG log on stderr): run by `make test`, not `make test-fast`
 def test_secrets_in_the_url_and_the_key_stay_out_of_db_and_logs(stub, db, files):
     stub.behaviour = "echo_auth"
     url = stub.url.replace("http://", f"http://bob:{URL_SECRET}@") + f"?api_key={QUERY_SECRET}"
@@ -218,6 +219,7 @@ def wait_for(condition, seconds: float = 20.0) -> None:
         time.sleep(0.02)
 
 
+@pytest.mark.slow  # processes killed on purpose: run by `make test`, not `make test-fast`
 @pytest.mark.parametrize("sig", [signal.SIGKILL, signal.SIGTERM])
 def test_a_killed_batch_resumes_without_duplicates(sig, stub, db, files, seeded):
     stub.when("Report number 2.", "slow")
@@ -239,6 +241,7 @@ def test_a_killed_batch_resumes_without_duplicates(sig, stub, db, files, seeded)
     assert_sound(db, out + err + result.output, seeded)
 
 
+@pytest.mark.slow  # two competing processes: run by `make test`, not `make test-fast`
 def test_two_writers_on_one_file(stub, db, files, seeded):
     stub.behaviour, stub.delay_s = "slow", 0.1
     first = cli(["extract", *map(str, files[1:4]), "--base-url", stub.url, "--db", str(db), "-q"])
@@ -277,6 +280,7 @@ def reader(db: Path) -> Iterator[callable]:
         proc.wait()
 
 
+@pytest.mark.slow  # a writer process and a reader process: run by `make test`, not `make test-fast`
 def test_a_reader_holding_the_file_keeps_the_answer(stub, db, files, seeded, reader):
     stub.when("Report number 2.", "slow")
     stub.delay_s = 3.0  # the writer lets go of the file after 1 s without an answer (runner.RELEASE_AFTER_S)
@@ -301,6 +305,7 @@ def _limit_files() -> None:
     resource.setrlimit(resource.RLIMIT_FSIZE, (160_000, resource.RLIM_INFINITY))
 
 
+@pytest.mark.slow  # a process under a file-size limit: run by `make test`, not `make test-fast`
 def test_a_full_disk_names_the_document_and_keeps_the_answer(stub, db, files, seeded, tmp_path):
     big = []
     for i in range(3):  # 60 kB of article each: the write-ahead log passes the 160 kB limit on the third

@@ -132,6 +132,7 @@ with Store(db) as store:
 """
 
 
+@pytest.mark.slow  # a process under a file-size limit: run by `make test`, not `make test-fast`
 def test_disk_full_names_the_document_goes_on_and_keeps_the_answer(db, tmp_path):
     doc = document_from_text("Earlier good document about Russia and Belarus.")
     run, rows = _run(doc)

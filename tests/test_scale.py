@@ -2,14 +2,16 @@
 
 import duckdb
 import pytest
-import ray
 
 from tests.test_jobs import TABLES, corpus, dump, extract
 
 
 @pytest.fixture(scope="module")
 def local_ray():
-    """A local Ray of 2 CPUs bound to 127.0.0.1; the engine reuses this connection."""
+    """A local Ray of 2 CPUs bound to 127.0.0.1; the engine reuses this connection. Imported here: only
+    the `slow` tests need Ray (the extra 'ray'), `make test-fast` runs without it."""
+    import ray
+
     ray.init(num_cpus=2, include_dashboard=False, log_to_driver=False, _node_ip_address="127.0.0.1")
     yield
     ray.shutdown()
@@ -49,6 +51,7 @@ def test_import_refuses_a_folder_that_is_not_shards(tmp_path):
     assert result.exit_code == 2 and "not a shard folder" in result.output
 
 
+@pytest.mark.slow  # a Ray cluster: run by `make test`, not `make test-fast`
 def test_ray_engine_stores_what_the_thread_engine_stores(stub, tmp_path, local_ray):
     stub.behaviour, stub.delay_s = "slow", 0.2
     path = corpus(tmp_path, 6)
@@ -64,6 +67,7 @@ def test_ray_engine_stores_what_the_thread_engine_stores(stub, tmp_path, local_r
     assert again.output.count("skipped") == 6  # the driver skips stored runs before sending a task
 
 
+@pytest.mark.slow  # a Ray cluster: run by `make test`, not `make test-fast`
 def test_ray_engine_writes_shards_and_stops_on_a_rejected_key(stub, tmp_path, local_ray):
     shards = tmp_path / "shards"
     result = extract(corpus(tmp_path, 4), "--base-url", stub.url, "--db", tmp_path / "t.duckdb", "-q",
