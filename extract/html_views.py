@@ -30,6 +30,7 @@ def environment() -> Environment:
                       trim_blocks=True, lstrip_blocks=True)
     # our own CSS/JS, inlined verbatim (Markup: autoescape must not touch it; data never goes through here)
     env.globals["asset"] = lambda name: Markup((TEMPLATES / name).read_text(encoding="utf-8"))
+    env.globals["kinds"] = kinds.kinds  # each kind's colour: kinds.css.j2
     return env
 
 

@@ -164,7 +164,7 @@ def write_report(store: Store, out: Path, since: str | None = None, actor: str |
     context = {"facts": facts, "network": network(facts), "timeline": timeline(facts), "since": since,
                "actor": actor, "docs_dir": docs_dir.name, "titles": dict(titles), "certainties": (
                    "confirmed", "reported", "alleged", "denied", "disputed"),
-               "counts": Counter(f["type"] for f in facts)}
+               "counts": Counter(f["type"] for f in facts), "lanes": lanes()}
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text(html_views.render("report.html.j2", **context), encoding="utf-8")
     for doc_id in doc_ids:

@@ -43,6 +43,7 @@ class Kind:
     # parties, and the SQL over facts_<kind> that says in words what happened (the corpus report).
     facts: tuple[str, ...] | None = None
     what: str = "NULL"
+    colour: str = "#d9dde3"  # the kind's colour in the HTML views (evidence marks, swatches, record borders)
 
     @property
     def table(self) -> str:
@@ -154,7 +155,7 @@ ACTORS = register(Kind(
     columns={"name": "name", "aliases": "aliases", "kind": "kind", "country": "country", "role": "role"},
     shown=("name", "kind", "country", "role", "confidence", "grounded"),
     detail=("name", "kind", "country", "role"),
-    scored={"kind": "same", "country": "stated"}, paint=3))
+    scored={"kind": "same", "country": "stated"}, paint=3, colour="#c7e9b4"))
 register(Kind(
     "transfers", Transfer, "transfer",
     columns={"supplier": "supplier", "recipient": "recipient", "weapon": "weapon.name",
@@ -165,7 +166,7 @@ register(Kind(
             "status", "when_start", "when_end"),
     scored={"weapon.category": "same", "status": "same", "certainty": "same", "quantity": "range", "when": "when"},
     thing="weapon", headline="weapon", paint=0, facts=("category", "quantity_min", "quantity_max", "status"),
-    what="weapon || coalesce(' (' || category || ')', '')"))
+    what="weapon || coalesce(' (' || category || ')', '')", colour="#f4a261"))
 register(Kind(
     "meetings", Meeting, "meeting",
     columns={"participants": "participants", **_PLACE, "format": "format", "topics": "topics", **_WHEN},
@@ -173,7 +174,7 @@ register(Kind(
     detail=("participants", "place", "country", "format", "topics", "when_start", "when_end"),
     scored={"format": "same", "certainty": "same", "when": "when", "location": "location"},
     dated=True, paint=2, facts=("place", "country", "format"),
-    what="coalesce(format, 'meeting') || coalesce(' in ' || place, '')"))
+    what="coalesce(format, 'meeting') || coalesce(' in ' || place, '')", colour="#8ecae6"))
 register(Kind(
     "deployments", Deployment, "deployment",
     columns={"sender": "sender", "host": "host", "forces": "forces", **_PLACE, **_range("size"),
@@ -184,4 +185,4 @@ register(Kind(
     scored={"certainty": "same", "when": "when", "location": "location", "size": "range", "killed": "range"},
     headline="forces", paint=1,
     facts=("forces", "place", "country", "size_min", "size_max", "killed_min", "killed_max"),
-    what="coalesce(forces, 'forces')"))
+    what="coalesce(forces, 'forces')", colour="#e76f51"))

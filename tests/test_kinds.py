@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import ast
 import json
+import re
 from pathlib import Path
 from typing import ClassVar
 
@@ -211,6 +212,21 @@ def test_no_module_outside_the_registry_names_the_kinds():
             if rel not in PER_KIND_CONTENT | {REGISTRY}:
                 problems += [f"{rel} {p}" for p in _kind_problems(path, names)]
     assert problems == []
+
+
+def _template_problems(text: str, names: set[str]) -> list[str]:
+    """A kind named as data in a template: a quoted name, a CSS class or variable (prose may name them)."""
+    pattern = re.compile(r"""["'](%s)["']|(?:\.|\.t-|--)(%s)\b""" % (("|".join(names),) * 2))
+    return [m.group(0) for m in pattern.finditer(text)]
+
+
+def test_no_template_names_the_kinds():
+    names = set(kinds.names())
+    problems = {p.relative_to(ROOT).as_posix(): found for folder in ("extract/templates", "evals/templates")
+                for p in sorted((ROOT / folder).iterdir()) if (found := _template_problems(p.read_text(), names))}
+    assert problems == {}
+    assert _template_problems('{% for t in ["transfers"] %}', names) == ['"transfers"']
+    assert _template_problems(".t-meetings { } #panel .record.actors { }", names) == [".t-meetings", ".actors"]
 
 
 def test_the_guard_finds_a_switch_a_written_out_list_and_an_event_attribute(tmp_path):
