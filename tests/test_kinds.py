@@ -16,7 +16,7 @@ from rich.console import Console
 from evals import persist, task
 from evals.match import match_document
 from evals.run import run_eval
-from evals.score import DocScore, attribute_hits, micro
+from evals.score import RULES, DocScore, attribute_hits, micro
 from extract import chunking, render, rows
 from extract.providers.replay import ReplayProvider
 from extract.store import Store
@@ -93,6 +93,28 @@ def test_every_kind_end_to_end_replay_store_and_eval(name, tmp_path):
     assert (strict.tp, strict.fp, strict.fn) == (expected, 0, 0)
     record = kind.model.model_validate(answer_with(name)[name][0])
     assert (name, kind.key_text(record)) in query_rows(db, "SELECT record_type, match_key FROM eval_matches")
+
+
+@pytest.mark.parametrize("name", kinds.names())
+def test_a_kinds_entry_agrees_with_its_model_its_tables_and_the_eval(name, tmp_path):
+    """What a kind declares exists: its columns are the table's (the migration's), its paths and
+    roles are the model's, its scored rules are the eval's, a consolidated kind has its facts table."""
+    kind = kinds.get(name)
+    with Store(tmp_path / "m.duckdb") as store:
+        def columns(table: str) -> set[str]:
+            return {r[0] for r in store.query(f"DESCRIBE {table}")[1]}
+
+        assert columns(kind.table) == {"run_id", "doc_id", "idx", "confidence", "grounded", "record", *kind.columns}
+        assert columns(f"latest_{kind.table}") >= set(kind.columns)
+        if kind.facts is not None:
+            facts = columns(f"facts_{kind.table}")
+            assert set(kind.facts) <= facts and {f"{r}_id" for r in kind.roles if not kind.many(r)} <= facts
+            assert columns(f"{kind.table}_evidence") >= {*kind.roles, *kind.facts}
+    fields = kind.model.model_fields
+    assert {p.split(".")[0] for p in [*kind.columns.values(), *kind.scored]} <= set(fields)
+    assert set(kind.roles) <= set(fields) and (kind.thing is None or kind.thing in fields)
+    assert set(kind.shown) | set(kind.detail) <= {*kind.columns, "confidence", "grounded"}
+    assert set(kind.scored.values()) <= set(RULES)
 
 
 # --- a fifth kind ---------------------------------------------------------------------------------
