@@ -7,7 +7,7 @@ import ast
 import json
 import re
 from pathlib import Path
-from typing import ClassVar
+from typing import ClassVar, get_args
 
 import pytest
 from pydantic import Field
@@ -24,7 +24,7 @@ from schemas import kinds
 from schemas.fields import Certainty, Quotes, Strict, When
 from schemas.gold import GoldFile
 from schemas.kinds import Kind
-from schemas.records import Extraction
+from schemas.records import Events, Extraction
 from tests.conftest import ROOT, query_rows
 
 ARTICLE = (
@@ -93,6 +93,14 @@ def test_every_kind_end_to_end_replay_store_and_eval(name, tmp_path):
     assert (strict.tp, strict.fp, strict.fn) == (expected, 0, 0)
     record = kind.model.model_validate(answer_with(name)[name][0])
     assert (name, kind.key_text(record)) in query_rows(db, "SELECT record_type, match_key FROM eval_matches")
+
+
+def test_the_registry_lists_what_the_containers_hold():
+    """The model side (Extraction, Events, GoldFile) and the registry name the same kinds, in order."""
+    assert kinds.names() == tuple(Extraction.model_fields)
+    assert set(kinds.names()) == set(Events.model_fields)
+    assert kinds.names() == tuple(f for f in GoldFile.model_fields if f not in {"format", "document"})
+    assert all(get_args(Extraction.model_fields[k.name].annotation)[0] is k.model for k in kinds.kinds())
 
 
 @pytest.mark.parametrize("name", kinds.names())
