@@ -37,6 +37,7 @@ _NOT_WEAPONS = ("soldier", "troop", "personnel", "mercenar", "instructor", "advi
 _BUY = ("buy", "bought", "purchas", "order", "achat", "achet", "command", "cumpăr", "cumpar", "achiziți",
         "achizitio", "kauf", "gekauft", "bestell", "compr", "adquir", "покупа", "купил", "купит", "закуп",
         "приобр", "купу", "придба", "اشتر", "购买", "采购")
+_FOR = ("for", "für", "pentru", "pour", "para", "для")  # bought on behalf of a recipient
 _SELL = ("sell", "sold ", "sale ", "sales ", "deliver", "supplie", "supply", "vend", "livr", "fourni", "vând", "vinde",
          "vand", "livra", "furniz", "verkauf", "liefer", "venta", "entreg", "suministr", "прода", "постав", "продаж",
          "باع", "出售", "交付")
@@ -78,6 +79,8 @@ def direction(sentence: str, supplier_spans: list[tuple[int, int]], recipient_sp
     if supplier_spans and recipient_spans and _has_stem(sentence, _BUY) and not _has_stem(sentence, _SELL):
         if any(preceded_by(sentence, s, _FROM) for s, _ in [*supplier_spans, *recipient_spans]):
             return any(preceded_by(sentence, s, _FROM) for s, _ in recipient_spans)  # "ordered from Korea"
+        if any(preceded_by(sentence, s, _FOR) for s, _ in [*supplier_spans, *recipient_spans]):
+            return any(preceded_by(sentence, s, _FOR) for s, _ in supplier_spans)  # "bestellt für die Ukraine"
         return min(supplier_spans)[0] < min(recipient_spans)[0]  # the buyer is the subject
     flip = any(preceded_by(sentence, s, _TO) for s, _ in supplier_spans) + any(
         preceded_by(sentence, s, _FROM) for s, _ in recipient_spans)

@@ -260,12 +260,19 @@ def _actor(cand: Candidate, sents: list, text: str, used: bool) -> Actor:
 
 def build(answers: dict[str, list[Any]], names: Any, sents: list, text: str, notes: list[str], lexicon_on: bool,
           roles_on: bool) -> Extraction:
+    bad: list[windows.Sentence] = []
+    if roles_on:  # a line addressed to machines states no fact (extract/windows.py injected)
+        skip = windows.injected(sents, text)
+        bad = [s for s in sents if s.index in skip]
+        answers = {k: [a for a in v if a.sentence not in skip] for k, v in answers.items()}
+        sents = [s if s.index not in skip else windows.Sentence(s.index, s.start, s.start, "") for s in sents]
     transfers = _transfers(answers["transfers"], names, sents, text, notes, lexicon_on, roles_on)
     meetings = _meetings(answers["meetings"], names, sents, text, roles_on)
     deployments = _deployments(answers["deployments"], names, sents, text, roles_on)
     used = {n for t in transfers for n in (t.supplier, t.recipient)} | {
         n for m in meetings for n in m.participants} | {n for d in deployments for n in (d.sender, d.host)}
-    direct = {c.name for c in names.all if any(not _demonym_only(c, m) for m in c.mentions)}
+    direct = {c.name for c in names.all
+              if any(not _demonym_only(c, m) and not any(b.start <= m.start < b.end for b in bad) for m in c.mentions)}
     actors = [_actor(c, sents, text, c.name in used) for c in names.all if (c.name in used or c.name in direct)
               and not (roles_on and c.kind == "person" and (not_a_person(c.name) or byline_only(c, text)))]
     seen: set[str] = set()
