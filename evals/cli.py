@@ -5,15 +5,10 @@ from __future__ import annotations
 import json
 from dataclasses import replace
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from evals import persist, report
-from evals.agreement import agreement
-from evals.dataset import load_dataset
-from evals.run import run_eval
-from evals.score import DocScore
 from extract.cli_options import (
     USER_ERRORS,
     BaseUrlOpt,
@@ -32,11 +27,12 @@ from extract.cli_options import (
     err,
     fail,
 )
-from extract.pipeline import Options
-from extract.providers import Provider, default_provider_name, make_provider
-from extract.runner import check_jobs, prefetch
 from extract.store import DEFAULT_DB, Store
 from schemas.gold import GoldError
+
+if TYPE_CHECKING:
+    from evals.score import DocScore
+    from extract.providers import Provider
 
 app = typer.Typer(help="Score a model and prompt against a gold folder.", no_args_is_help=False,
                   invoke_without_command=True)
@@ -68,6 +64,14 @@ def eval_command(
     score, report, store. Exits 1 when more than half the documents failed (the report is still written)."""
     if ctx.invoked_subcommand is not None:
         return
+    # Imported here: `sitrep` starts without the matcher (scipy), the report (jinja) or the model clients.
+    from evals import report
+    from evals.dataset import load_dataset
+    from evals.run import run_eval
+    from extract.pipeline import Options
+    from extract.providers import default_provider_name, make_provider
+    from extract.runner import check_jobs, prefetch
+
     if gold is None:
         fail("give --gold DIR (or a subcommand: compare, agreement)")
     backend = None
@@ -116,6 +120,8 @@ def eval_command(
 @app.command()
 def compare(a: str, b: str, db: DbOpt = DEFAULT_DB) -> None:
     """F1 deltas between two eval runs and the records B fixed or broke."""
+    from evals import persist
+
     try:
         with Store(db, read_only=True) as store:
             diff = persist.compare(store, a, b)
@@ -144,6 +150,9 @@ def agreement_command(
     """Inter-annotator agreement on the documents both folders share: F1 of B against A (same keys as
     `sitrep eval --json`), the reverse, Cohen's kappa on certainty and status, records each side lacks.
     Stored as an eval run, so `sitrep eval --gold A` prints it beside the model's F1."""
+    from evals import persist, report
+    from evals.agreement import agreement
+
     try:
         result = agreement(dir_a, dir_b)
         with Store(db) as store:

@@ -6,7 +6,7 @@ import logging
 import os
 import signal
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
@@ -31,17 +31,14 @@ from extract.cli_options import (
     err,
     fail,
 )
-from extract.cli_run import expand, extract_inputs
-from extract.corpus import Columns
-from extract.engine_ray import ProviderArgs
 from extract.limits import MAX_CHUNKS
 from extract.models import ModelError
-from extract.pipeline import DocResult, Options
-from extract.providers import Provider, default_provider_name, make_provider
-from extract.providers.recording import Recording
 from extract.redact import install_log_redaction, redact
-from extract.runner import check_jobs
 from extract.store import DEFAULT_DB, Store
+
+if TYPE_CHECKING:
+    from extract.pipeline import DocResult
+    from extract.providers import Provider
 
 app = typer.Typer(help="Turn defence and foreign-affairs articles into validated, grounded facts in DuckDB.",
                   no_args_is_help=True, pretty_exceptions_enable=False, add_completion=False)
@@ -84,6 +81,15 @@ def extract(
 ) -> None:
     """Extract actors, transfers, meetings and deployments from articles (files, folders, or the rows
     of a .jsonl/.csv/.parquet corpus, `-` for stdin) into the database."""
+    # Imported here, not at the top: `sitrep sql/show/runs` then start without the model client stack.
+    from extract.cli_run import expand, extract_inputs
+    from extract.corpus import Columns
+    from extract.engine_ray import ProviderArgs
+    from extract.pipeline import Options
+    from extract.providers import default_provider_name, make_provider
+    from extract.providers.recording import Recording
+    from extract.runner import check_jobs
+
     files = expand(paths)
     if not files:
         fail("no input files")

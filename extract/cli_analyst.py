@@ -16,7 +16,7 @@ import duckdb
 import typer
 from rich.console import Console
 
-from extract import analyst, export, html_views, report_view
+from extract import export
 from extract.store import DEFAULT_DB, Store, StoreError
 from schemas import kinds
 
@@ -45,6 +45,8 @@ def _open(db: Path) -> Store:
 def link(db: DbOpt = DEFAULT_DB,
          force: Annotated[bool, typer.Option(help="rebuild even when nothing changed")] = True) -> None:
     """Rebuild entities, their links and the consolidated facts from the latest runs."""
+    from extract import analyst  # each command imports its own layer: `sitrep sql` starts without them
+
     with _open(db) as store:
         built = analyst.refresh(store, force=force)
         _, rows = store.query("SELECT count(*) FROM entities")
@@ -59,6 +61,8 @@ def report(
     actor: Annotated[str | None, typer.Option(help="only facts involving this actor (any name or spelling)")] = None,
 ) -> None:
     """Write the corpus view: transfer network, timeline and facts table, linked to document views."""
+    from extract import analyst, report_view
+
     if since and not _DATE.match(since):
         _fail(f"--since {since!r}: write YYYY, YYYY-MM or YYYY-MM-DD")
     with _open(db) as store:
@@ -75,6 +79,8 @@ def export_cmd(
     db: DbOpt = DEFAULT_DB,
 ) -> None:
     """Write every table and view, one file each, readable by DuckDB, pandas and Excel."""
+    from extract import analyst
+
     if fmt not in export.FORMATS:
         _fail(f"--format must be one of {', '.join(export.FORMATS)}")
     with _open(db) as store:
@@ -86,6 +92,8 @@ def export_cmd(
 
 def show_html(store_path: Path, doc_id: str, run: str | None, out: Path) -> None:
     """`sitrep show ID --html FILE`."""
+    from extract import analyst, html_views
+
     with _open(store_path) as store:
         analyst.refresh(store)
         try:
@@ -97,6 +105,8 @@ def show_html(store_path: Path, doc_id: str, run: str | None, out: Path) -> None
 
 def refresh_after_extract(store: Store) -> None:
     """Keep the analyst tables current after a batch; a failure here must not fail the batch."""
+    from extract import analyst
+
     try:
         analyst.refresh(store)
     except (StoreError, duckdb.Error) as exc:

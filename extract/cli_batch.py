@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from extract import batch, render
+from extract import render
 from extract.cli_options import (
     USER_ERRORS,
     BaseUrlOpt,
@@ -23,11 +23,10 @@ from extract.cli_options import (
     err,
     fail,
 )
-from extract.cli_run import expand, inputs
-from extract.corpus import Columns
-from extract.pipeline import Options
-from extract.providers import Provider, make_provider
 from extract.store import DEFAULT_DB, Store
+
+if TYPE_CHECKING:
+    from extract.providers import Provider
 
 app = typer.Typer(help="The OpenAI Batch API: submit now, collect within 24 hours, at half the price.",
                   no_args_is_help=True)
@@ -37,6 +36,8 @@ ThenOpt = Annotated[str, typer.Option(help="requests the batch could not answer 
 
 
 def _provider(provider: str | None, model: str | None, base_url: str | None) -> Provider:
+    from extract.providers import make_provider
+
     return make_provider(provider, model, base_url)
 
 
@@ -60,6 +61,12 @@ def submit(
     title_column: Annotated[str | None, typer.Option(help="corpus files: the title column")] = None,
 ) -> None:
     """Write each document's request as JSONL, upload it, create the batch, record it in the database."""
+    # The commands import what they use: `sitrep --help` and the other commands start without the SDK.
+    from extract import batch
+    from extract.cli_run import expand, inputs
+    from extract.corpus import Columns
+    from extract.pipeline import Options
+
     try:
         options = Options(max_retries=max_retries, reask_ungrounded=reask, passes=passes, example=example,
                           temperature=temperature, chunk_chars=chunk_chars, force=force)
@@ -86,6 +93,8 @@ def status(
     db: DbOpt = DEFAULT_DB,
 ) -> None:
     """Recorded batches: requests, answers collected, errors, documents stored."""
+    from extract import batch
+
     try:
         with Store(db) as store:
             cols, found = batch.listing(store, batch_id)
@@ -107,6 +116,8 @@ def collect(
 ) -> None:
     """Download the answers and store each document through the same checks as a live answer.
     Collecting again stores nothing twice."""
+    from extract import batch
+
     try:
         with Store(db) as store:
             row = store.con.execute("SELECT provider, model, base_url FROM batches WHERE batch_id = ?",

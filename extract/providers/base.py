@@ -14,9 +14,10 @@ import time
 from abc import ABC, abstractmethod
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, ClassVar, Literal
+from typing import TYPE_CHECKING, Any, ClassVar, Literal
 
-from openai.types.chat import ChatCompletion
+if TYPE_CHECKING:  # the openai package takes a second to import: `sitrep sql` and friends never need it
+    from openai.types.chat import ChatCompletion
 
 Capability = Literal["tools", "json_schema", "json"]
 
@@ -74,6 +75,8 @@ class Reply:
 def completion(source: str, content: str, model: str, finish: str = "stop", prompt_tokens: int = 0,
                completion_tokens: int = 0) -> ChatCompletion:
     """An OpenAI ChatCompletion for a backend that builds its own answer (replay, streamed local)."""
+    from openai.types.chat import ChatCompletion
+
     return ChatCompletion.model_validate({
         "id": source, "object": "chat.completion", "created": int(time.time()), "model": model,
         "choices": [{"index": 0, "finish_reason": finish, "message": {"role": "assistant", "content": content}}],
