@@ -21,12 +21,18 @@ from extract.windows import Sentence
 # "discussed" alone do not).
 MEET = ("met ", "meet", "meeting", "talks", "talked", "summit", "visit", "hosted", "phone", "spoke", "conversation",
         "counterpart", "bilateral", "rencontr", "entretien", "entretenu", "sommet", "visite", "homologue",
-        "téléphon", "reçu", "recu ", "întâln", "intaln", "întrevedere", "convorbir", "vizit", "omolog", "treffen",
-        "getroffen", "trafen", "gespräch", "gipfel", "besuch", "telefonat", "amtskolleg", "reunión", "reunio",
-        "cumbre", "conversación", "homólogo", "llamada", "встреч", "встрет", "переговор", "саммит", "визит",
-        "посети", "телефон", "разговор", "зустр", "саміт", "візит", "відвіда", "розмов", "会晤", "会见", "会谈",
-        "峰会", "通话", "通电话", "التقى", "لقاء", "اجتماع", "محادثات", "قمة", "اتصال", "هاتفي", "نظيره")
+        "téléphon", "reçu", "recu ", "întâln", "intaln", "întrevedere", "convorbir", "vizit", "omolog",
+        "treffen sich", "trafen sich", "traf sich", "sich getroffen", "gespräch", "gipfel", "besuch", "telefonat",
+        "amtskolleg", "reunión", "reunio", "cumbre", "conversación", "homólogo", "llamada", "встреч", "встрет",
+        "переговор", "саммит", "визит", "посети", "телефон", "разговор", "зустр", "саміт", "візит", "відвіда",
+        "розмов", "会晤", "会见", "会谈", "峰会", "通话", "通电话", "التقى", "لقاء", "اجتماع", "محادثات", "قمة",
+        "اتصال", "هاتفي", "نظيره")
 MAX_PEOPLE = 4
+_SPOKES = tuple(lexicon.key(w) for w in (
+    "spokesman", "spokeswoman", "spokesperson", "porte-parole", "purtător de cuvânt", "purtatorul de cuvant",
+    "sprecher", "portavoz", "пресс-секретар", "речник", "发言人", "المتحدث"))
+_TITLES = tuple(lexicon.key(t) for t in lexicon.load_data("triggers.json")["titles"]) + (
+    "counterpart", "homolog", "omolog", "amtskolleg", "коллег", "колег", "rey", "king", "roi", "regele")
 _CJK = re.compile(r"[\u3400-\u9fff]")
 
 
@@ -39,12 +45,66 @@ def says_met(sentence: str) -> bool:
 
 
 def persons_in(names: Any, sents: list[Sentence], lo: int, hi: int) -> list[str]:
-    """Persons mentioned in sentences lo..hi, in order of mention."""
-    start, end = sents[max(0, lo)].start, sents[min(len(sents) - 1, hi)].end
-    hits = sorted((min(m.start for m in c.mentions if start <= m.start < end), c.name)
-                  for c in names.people if c.kind == "person" and not not_a_person(c.name)
-                  and any(start <= m.start < end for m in c.mentions))
-    return [n for _, n in hits]
+    """Persons mentioned in sentences lo..hi, in order of mention: by a mention the finder recorded,
+    by surname ("Austin spoke by phone", "Зеленського"), or by title and nationality ("el presidente
+    ucraniano", "son homologue français") when one person of the text has that nationality."""
+    first, last = sents[max(0, lo)], sents[min(len(sents) - 1, hi)]
+    start, end = first.start, last.end
+    text = " ".join(s.text for s in sents[max(0, lo):hi + 1])
+    people = [c for c in names.people if c.kind == "person" and not not_a_person(c.name)]
+    hits = []
+    for cand in people:
+        spots = [m.start for m in cand.mentions if start <= m.start < end]
+        if spots:
+            hits.append((min(spots), cand.name))
+        elif (pos := _surname_at(cand.name, text)) is not None:
+            hits.append((start + pos, cand.name))
+    named = {n for _, n in hits}
+    for country, pos in _titled_nationals(text):
+        same = [c.name for c in people if c.country == country]
+        if len(same) == 1 and same[0] not in named:
+            hits.append((start + pos, same[0]))
+            named.add(same[0])
+    return [n for pos, n in sorted(hits) if not _speaks_for(text, pos - start)]
+
+
+def _speaks_for(text: str, pos: int) -> bool:
+    """"Putin's spokesman Dmitry Peskov said …": a spokesperson reports a meeting, not attends it."""
+    window = lexicon.key(text[max(0, pos - 40):pos + 60])
+    return any(w in window for w in _SPOKES)
+
+
+def _surname_at(name: str, text: str) -> int | None:
+    """Where the text names a person by surname alone, declined forms included (a word that starts
+    with the surname less its last two letters and is at most three letters longer)."""
+    surname = name.split()[-1] if " " in name else ""
+    if len(surname) < 4:
+        return None
+    stem = re.escape(surname[:-2] if len(surname) >= 6 else surname)
+    m = re.search(rf"(?<!\w){stem}\w{{0,{5 if len(surname) >= 6 else 0}}}(?!\w)", text)
+    return m.start() if m else None
+
+
+def _titled_nationals(text: str) -> list[tuple[str, int]]:
+    """(country, offset) of "<title> <adjective of nationality>" or the reverse, within two words."""
+    words = [(m.start(), m.group()) for m in re.finditer(r"\w[\w'-]*", text)]
+    out = []
+    for i, (pos, word) in enumerate(words):
+        entry = lexicon.demonyms().get(lexicon.key(word))
+        if entry is None or not entry.country:
+            continue
+        near = [w for _, w in words[max(0, i - 2):i + 3] if w != word]
+        if any(lexicon.key(w).startswith(t) for w in near for t in _TITLES):
+            out.append((entry.country, pos))
+    return out
+
+
+def trimmed(participants: list[str], names: Any, sents: list[Sentence], cited: int) -> list[str]:
+    """The model's participants that the cited sentence or a neighbour mentions (by name, surname or
+    title and nationality); a name that is no person (a state standing in when the text names fewer
+    than two persons) is kept."""
+    near = set(persons_in(names, sents, cited - 1, cited + 1))
+    return [p for p in participants if p in near or (names.get(p) is not None and names.get(p).kind != "person")]
 
 
 def find(names: Any, sents: list[Sentence]) -> list[tuple[list[str], Sentence]]:

@@ -180,6 +180,8 @@ def _meetings(items: list[Any], names: Any, sents: list, text: str, roles_on: bo
     out: dict[frozenset, Meeting] = {}
     for item in items:
         people = list(dict.fromkeys(item.participants))
+        if roles_on and len(people) > 2:  # a pair the model names is kept (titles, pronouns)
+            people = meeting_finder.trimmed(people, names, sents, item.sentence)
         if len(people) < 2:
             continue
         sentence = sents[item.sentence]

@@ -58,3 +58,33 @@ def test_a_deployment_needs_both_parties_near_its_sentence():
 
     assert [(d.sender, d.host) for d in deployments(1)] == [("North Korea", "Russia")]
     assert deployments(3) == []  # "Reproduction is forbidden …" names neither party
+
+
+def test_persons_by_surname_or_by_title_and_nationality():
+    text = ("Kyiv, 2 December 2024\n\nUS Defence Secretary Lloyd Austin arrived in Kyiv. On Sunday, Austin spoke by "
+            "phone with Rustem Umerov.")
+    names = small.candidates(text, "en")
+    found = [sorted(p) for p, _ in meeting_finder.find(names, windows.sentences(text))]
+    assert found == [["Lloyd Austin", "Rustem Umerov"]]  # "Austin" alone, a gazetteer person
+    text = ("Madrid, 27 de mayo de 2024\n\nEl presidente Volodímir Zelenski llegó a Madrid. Antes, el presidente "
+            "ucraniano fue recibido por el rey Felipe VI en su primera visita oficial a España.")
+    names = small.candidates(text, "es")
+    found = [sorted(p) for p, _ in meeting_finder.find(names, windows.sentences(text))]
+    assert found == [["Felipe VI", "Volodymyr Zelensky"]]  # "el presidente ucraniano": the one Ukrainian
+
+
+def test_a_spokesman_reports_a_meeting_he_did_not_attend():
+    text = ("Moscow, 5 November 2024\n\nPutin's spokesman Dmitry Peskov said the talks between Vladimir Putin and "
+            "Kim Jong Un had been useful.")
+    names = small.candidates(text, "en")
+    assert [sorted(p) for p, _ in meeting_finder.find(names, windows.sentences(text))] == [
+        ["Kim Jong Un", "Vladimir Putin"]]
+
+
+def test_a_crowd_the_model_lists_is_cut_to_the_people_near_its_sentence():
+    text = ("Washington, 3 December 2024\n\nJoe Biden and Donald Trump disagree about aid. Antony Blinken travels.\n"
+            "Lloyd Austin met Rustem Umerov at Ramstein on Friday. They discussed air defence.")
+    names = small.candidates(text, "en")
+    sents = windows.sentences(text)
+    assert meeting_finder.trimmed(["Joe Biden", "Donald Trump", "Lloyd Austin", "Rustem Umerov"], names, sents,
+                                  3) == ["Lloyd Austin", "Rustem Umerov"]
