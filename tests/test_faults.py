@@ -23,7 +23,7 @@ from typer.testing import CliRunner, Result
 
 from extract import spool
 from extract.cli import app
-from tests.conftest import ROOT
+from tests.conftest import ROOT, query_many
 from tests.conftest import query_rows as rows
 from tests.stub_server import StubServer, article
 
@@ -64,21 +64,28 @@ def cli(args: list[str], **env: str) -> subprocess.Popen:
                             env=full, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
 
 
+GOOD_DOCS = "SELECT d.source FROM runs r JOIN documents d USING (doc_id) WHERE r.status IN ('ok', 'partial')"
+
+
 def good_docs(db: Path) -> set[str]:
-    return {r[0] for r in rows(db, "SELECT d.source FROM runs r JOIN documents d USING (doc_id) "
-                                   "WHERE r.status IN ('ok', 'partial')")}
+    return {r[0] for r in rows(db, GOOD_DOCS)}
 
 
 def assert_sound(db: Path, output: str, earlier: set[str], debug_log: bool = False) -> None:
     """No traceback (a DEBUG log may show the HTTP client's own); earlier good documents still stored
     with their rows; nothing duplicated; no secret in the database files or the output."""
     assert debug_log or ("Traceback" not in output and 'File "' not in output), output
-    assert earlier <= good_docs(db)
-    assert rows(db, "SELECT count(*) FROM runs r WHERE status IN ('ok', 'partial') AND NOT EXISTS "
-                    "(SELECT 1 FROM actors a WHERE a.run_id = r.run_id)") == [(0,)]
-    assert rows(db, "SELECT doc_id, provider, model, count(*) FROM runs GROUP BY ALL HAVING count(*) > 1 "
-                    "AND count(DISTINCT params->>'base_url') < count(*)") == []
-    assert rows(db, "SELECT run_id, idx FROM actors GROUP BY ALL HAVING count(*) > 1") == []
+    good, without_actors, runs_twice, actors_twice = query_many(
+        db, GOOD_DOCS,
+        "SELECT count(*) FROM runs r WHERE status IN ('ok', 'partial') AND NOT EXISTS "
+        "(SELECT 1 FROM actors a WHERE a.run_id = r.run_id)",
+        "SELECT doc_id, provider, model, count(*) FROM runs GROUP BY ALL HAVING count(*) > 1 "
+        "AND count(DISTINCT params->>'base_url') < count(*)",
+        "SELECT run_id, idx FROM actors GROUP BY ALL HAVING count(*) > 1")
+    assert earlier <= {r[0] for r in good}
+    assert without_actors == [(0,)]
+    assert runs_twice == []
+    assert actors_twice == []
     data = b"".join(p.read_bytes() for p in db.parent.glob(db.name + "*") if p.is_file())
     for secret in SECRETS:
         assert secret.encode() not in data, f"{secret} in the database files"
