@@ -71,6 +71,23 @@ def peak_rss_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
+def cpu_s() -> float:
+    """CPU seconds of this process, all threads (DuckDB's included): what a document costs whatever
+    else the machine runs, where wall-clock figures depend on the load."""
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    return usage.ru_utime + usage.ru_stime
+
+
+def cpu_share(seconds: float = 0.3) -> float:
+    """The share of one core this process gets right now: a fixed pure-Python loop's CPU time over its
+    wall time (1.0 on an idle core, 0.5 when another job takes half of it). The development machine
+    shares its 2 cores with a model job; each figure carries this probe so that runs compare."""
+    start, cpu = time.perf_counter(), time.process_time()
+    while time.process_time() - cpu < seconds:
+        sum(range(1000))
+    return (time.process_time() - cpu) / (time.perf_counter() - start)
+
+
 def one_live(url: str, docs: int, jobs: int) -> dict[str, Any]:
     with tempfile.TemporaryDirectory() as tmp:
         store = Store(Path(tmp) / "bench.duckdb")
@@ -80,14 +97,15 @@ def one_live(url: str, docs: int, jobs: int) -> dict[str, Any]:
             return make_provider("openai-compatible", base_url=url)
 
         runner = Runner(make(), Options(), store, jobs, make, RateLimiter(Limits()))
-        start = time.perf_counter()
+        share = cpu_share()
+        start, cpu = time.perf_counter(), cpu_s()
         statuses = [r.status for r in runner.run(texts)]
-        wall = time.perf_counter() - start
+        wall, cpu = time.perf_counter() - start, cpu_s() - cpu
         runner.close()
         store.close()
     s = runner.stats
     return {"wall_s": wall, "ok": statuses.count("ok"), "pipeline_s": s.pipeline_s, "store_s": s.store_s,
-            "provider_s": s.provider_s, "rss_mb": peak_rss_mb()}
+            "provider_s": s.provider_s, "rss_mb": peak_rss_mb(), "cpu_s": cpu, "share": share}
 
 
 def one_ray(url: str, docs: int, jobs: int) -> dict[str, Any]:
@@ -116,21 +134,21 @@ def one_store(docs: int) -> dict[str, Any]:
     """Answers replayed through the pipeline first (not timed), then only the writes are timed:
     one `Store.write_run` transaction per document, as the runner's writer does."""
     from extract.pipeline import run_info
-    from extract.rows import to_rows
 
     provider, options = Instant(), Options().for_provider(Instant())
     runner = Runner(provider, options, None)
-    start = time.perf_counter()
+    start, cpu = time.perf_counter(), cpu_s()
     results = list(runner.run(document_from_text(article(i), source=f"b#{i}") for i in range(docs)))
-    pipeline = time.perf_counter() - start
-    ready = [(r.doc, run_info(r.doc, provider, options), r.usage, to_rows(r.extraction, r.doc.text), r.status)
+    pipeline, pipeline_cpu = time.perf_counter() - start, cpu_s() - cpu
+    ready = [(r.doc, run_info(r.doc, provider, options), r.usage, r.table_rows(), r.status)
              for r in results]
     with tempfile.TemporaryDirectory() as tmp:
         store = Store(Path(tmp) / "bench.duckdb")
-        start = time.perf_counter()
+        share = cpu_share()
+        start, cpu = time.perf_counter(), cpu_s()
         for doc, run, usage, table_rows, status in ready:
             store.write_run(doc, run, usage, table_rows, status, None)
-        writes = time.perf_counter() - start
+        writes, writes_cpu = time.perf_counter() - start, cpu_s() - cpu
         store.close()
         shards = ShardWriter(Path(tmp) / "shards")
         start = time.perf_counter()
@@ -139,7 +157,8 @@ def one_store(docs: int) -> dict[str, Any]:
         shards.close()
         sharded = time.perf_counter() - start
     return {"wall_s": pipeline + writes, "ok": len(ready), "store_s": writes, "pipeline_s": pipeline,
-            "shards_s": sharded, "rss_mb": peak_rss_mb()}
+            "shards_s": sharded, "rss_mb": peak_rss_mb(), "store_cpu_s": writes_cpu, "pipeline_cpu_s": pipeline_cpu,
+            "share": share}
 
 
 def one_memory(rows: int) -> dict[str, Any]:
@@ -162,12 +181,22 @@ def child(args: list[str]) -> dict[str, Any]:
     return json.loads(out.stdout.strip().splitlines()[-1])
 
 
+def store_only(docs: int) -> None:
+    r = child(["store", str(docs)])
+    print(f"\nstore: {docs} replayed answers: writes alone {r['ok'] / r['store_s']:.0f} docs/s "
+          f"({1000 * r['store_s'] / r['ok']:.1f} ms/doc, CPU {1000 * r['store_cpu_s'] / r['ok']:.1f} ms/doc, "
+          f"CPU share {r['share']:.2f}); Parquet shards (--out) {r['ok'] / r['shards_s']:.0f} docs/s; "
+          f"pipeline alone {r['ok'] / r['pipeline_s']:.0f} docs/s ({1000 * r['pipeline_s'] / r['ok']:.1f} ms/doc, "
+          f"CPU {1000 * r['pipeline_cpu_s'] / r['ok']:.1f} ms/doc, document loading included); "
+          f"peak RSS {r['rss_mb']:.0f} MB")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--docs", type=int, default=200)
     parser.add_argument("--latency", type=float, default=0.5)
     parser.add_argument("--jobs", type=int, nargs="+", default=[1, 4, 16, 64])
-    parser.add_argument("--store-docs", type=int, default=1000)
+    parser.add_argument("--store-docs", type=int, default=1000, help="0: skip the store part")
     parser.add_argument("--rows", type=int, nargs="*", default=[1000, 100_000], help="none: skip the memory part")
     parser.add_argument("--ray-jobs", type=int, nargs="*", default=[], help="also --engine ray at these --jobs")
     parser.add_argument("--child", nargs="+", help=argparse.SUPPRESS)
@@ -185,15 +214,16 @@ def main() -> None:
     try:
         url = stub.stdout.readline().strip()
         print(f"\nlive: {args.docs} documents, stub latency {args.latency * 1000:.0f} ms ({url})")
-        print("| jobs | docs/s | ideal | % of ideal | outside waiting, ms/doc (pipeline + store) | peak RSS |")
-        print("|---:|---:|---:|---:|---:|---:|")
+        print("| jobs | docs/s | ideal | % of ideal | outside waiting, ms/doc (pipeline + store) | CPU, ms/doc "
+              "| CPU share | peak RSS |")
+        print("|---:|---:|---:|---:|---:|---:|---:|---:|")
         for jobs in args.jobs:
             r = child(["live", url, str(args.docs), str(jobs)])
             rate, ideal = r["ok"] / r["wall_s"], min(jobs, args.docs) / args.latency
             outside = 1000 * (r["pipeline_s"] + r["store_s"]) / args.docs
             print(f"| {jobs} | {rate:.1f} | {ideal:.0f} | {100 * rate / ideal:.0f} % | {outside:.1f} "
                   f"({1000 * r['pipeline_s'] / args.docs:.1f} + {1000 * r['store_s'] / args.docs:.1f}) "
-                  f"| {r['rss_mb']:.0f} MB |", flush=True)
+                  f"| {1000 * r['cpu_s'] / args.docs:.1f} | {r['share']:.2f} | {r['rss_mb']:.0f} MB |", flush=True)
         for jobs in args.ray_jobs:
             r = child(["ray", url, str(args.docs), str(jobs)])
             rate, ideal = r["ok"] / r["wall_s"], min(jobs, args.docs) / args.latency
@@ -202,12 +232,8 @@ def main() -> None:
                   flush=True)
     finally:
         stub.terminate()
-    r = child(["store", str(args.store_docs)])
-    print(f"\nstore: {args.store_docs} replayed answers: writes alone {r['ok'] / r['store_s']:.0f} docs/s "
-          f"({1000 * r['store_s'] / r['ok']:.1f} ms/doc); Parquet shards (--out) {r['ok'] / r['shards_s']:.0f} docs/s; "
-          f"pipeline alone {r['ok'] / r['pipeline_s']:.0f} docs/s "
-          f"({1000 * r['pipeline_s'] / r['ok']:.1f} ms/doc, document loading included); "
-          f"peak RSS {r['rss_mb']:.0f} MB")
+    if args.store_docs:
+        store_only(args.store_docs)
     if not args.rows:
         return
     print("\nmemory: JSONL corpus streamed, replayed answers, no store")

@@ -26,7 +26,6 @@ from typing import Any
 import openai
 from openai.types.chat import ChatCompletion
 
-from extract import rows
 from extract.load import Document
 from extract.pipeline import DocResult, Options, extract_document, run_info
 from extract.providers.base import ConfigError, Provider, ProviderError, Reply
@@ -198,7 +197,7 @@ def collect(batch_id: str, provider: Provider, store: Store, then: str = "none")
                            not in _asked(store, run_id)]
             continue
         run = run_info(doc, replay, options)
-        table_rows = rows.to_rows(result.extraction, doc.text) if result.extraction else None
+        table_rows = result.table_rows()
         store.write_run(doc, run, result.usage, table_rows, result.status, result.error)
         out.stored.append(result)
     store.con.execute("UPDATE batches SET status = 'collected', collected_at = ? WHERE batch_id = ?",

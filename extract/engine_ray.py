@@ -17,7 +17,6 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from extract import rows as to_rows
 from extract.load import Document
 from extract.pipeline import DocResult, Options, extract_document, run_info
 from extract.providers import make_provider
@@ -54,7 +53,7 @@ class Worker:
         start = time.perf_counter()
         run = run_info(doc, self.provider, options)
         result = extract_document(doc, self.provider, None, options)
-        table_rows = to_rows.to_rows(result.extraction, doc.text) if result.extraction else None
+        table_rows = result.table_rows()
         return _Done(result, run, table_rows, time.perf_counter() - start)
 
 

@@ -14,8 +14,7 @@ from typing import TypeVar
 
 from pydantic import BaseModel
 
-from extract import chunking, rows, small, small_prompt
-from extract.ground import ground_quotes
+from extract import chunking, evidence, rows, small, small_prompt
 from extract.limits import MAX_CHUNKS, TooLong, cap_strings, check_chunks
 from extract.llm import ExtractionFailed, ReaskPolicy, reask_defaults, structured
 from extract.load import Document, LoadError, load_path
@@ -89,10 +88,17 @@ class DocResult:
     extraction: Extraction | None = None
     error: str | None = None
     usage: Usage = field(default_factory=Usage)
+    grounding: evidence.Grounding | None = None  # the spans of the extraction's quotes (extract/evidence.py)
 
     @property
     def counts(self) -> dict[str, int]:
         return self.extraction.count() if self.extraction else {}
+
+    def table_rows(self) -> dict[str, list[dict]] | None:
+        """The rows to store: the extraction with the spans grounded while it was read."""
+        if self.extraction is None or self.grounding is None:
+            return None
+        return rows.to_rows(self.extraction, self.grounding)
 
 
 def run_info(doc: Document, provider: Provider, options: Options | None = None) -> RunInfo:
@@ -123,9 +129,10 @@ def backend_of(params: dict) -> str:
 
 
 def _ask(provider: Provider, doc: Document, msgs: list[dict[str, str]], model: type[T], options: Options,
-         notes: list[str], usage: Usage, known: list | None = None) -> tuple[T, str | None]:
+         notes: list[str], usage: Usage, read: evidence.Reading, known: list | None = None) -> tuple[T, str | None]:
     """One validated answer, and the list a backend cut short (None); quotes not found in the text are
-    re-asked once. Records that fail every re-ask are dropped and named in `notes` (extract/llm.py)."""
+    re-asked once (their spans stay in `read` for the later stages). Records that fail every re-ask are
+    dropped and named in `notes` (extract/llm.py)."""
     context = {"published": doc.published, "actors": known or []}
     policy = ReaskPolicy(options.max_retries, options.temperature, reask_defaults(provider.name).reask_temperature)
     try:
@@ -135,7 +142,7 @@ def _ask(provider: Provider, doc: Document, msgs: list[dict[str, str]], model: t
         raise
     usage.add(answer.usage)
     notes += answer.notes
-    missing = [s.quote for s in ground_quotes(rows.all_quotes(answer.result), doc.text) if not s.grounded]
+    missing = [s.quote for s in read.ground(rows.all_quotes(answer.result)) if not s.grounded]
     if not missing or not options.reask_ungrounded or answer.notes:  # a salvaged answer is not re-asked
         return answer.result, answer.cut_in
     followup = [*msgs, {"role": "assistant", "content": answer.result.model_dump_json(exclude_defaults=True)},
@@ -152,31 +159,39 @@ def _ask(provider: Provider, doc: Document, msgs: list[dict[str, str]], model: t
     return again.result, again.cut_in
 
 
+def _read_chunk(provider: Provider, doc: Document, text: str, read: evidence.Reading, options: Options,
+                notes: list[str], usage: Usage) -> Extraction:
+    """One chunk's records, every quote grounded once, in the chunk's region of the text first."""
+    part = _extract_chunk(provider, doc, text, options, notes, usage, read)
+    read.ground(rows.all_quotes(part))
+    return part
+
+
 def _extract_chunk(provider: Provider, doc: Document, text: str, options: Options, notes: list[str],
-                   usage: Usage) -> Extraction:
+                   usage: Usage, read: evidence.Reading) -> Extraction:
     """`single`: everything in one answer. `per-type`: actors first, then events given those actors;
     both requests share the system prompt and the article, so the second re-reads only its task."""
     if options.passes == "small":
         return small.extract_chunk(provider, doc, text, options, notes, usage)
     if options.passes == "single":
         msgs = messages(doc, text, example=options.example)
-        result, cut_in = _ask(provider, doc, msgs, Extraction, options, notes, usage)
+        result, cut_in = _ask(provider, doc, msgs, Extraction, options, notes, usage, read)
         if cut_in != kinds.ACTORS.name:
             return result
         notes.append("the answer looped in its actor list; asked again for the events")
-        return _events(provider, doc, text, options, notes, usage, result.actors)
+        return _events(provider, doc, text, options, notes, usage, read, result.actors)
     msgs = messages(doc, text, "actors", options.example)
-    actors = _ask(provider, doc, msgs, ActorList, options, notes, usage)[0].actors
-    return _events(provider, doc, text, options, notes, usage, actors)
+    actors = _ask(provider, doc, msgs, ActorList, options, notes, usage, read)[0].actors
+    return _events(provider, doc, text, options, notes, usage, read, actors)
 
 
 def _events(provider: Provider, doc: Document, text: str, options: Options, notes: list[str], usage: Usage,
-            actors: list) -> Extraction:
+            read: evidence.Reading, actors: list) -> Extraction:
     """Events given known actors; the request shares the prefix (system prompt, article) with the
     one before it, so only the new task is read."""
     names = ", ".join(a.name for a in actors) or "none yet"
     prompt = messages(doc, text, "events", options.example, actors=names)
-    events, _ = _ask(provider, doc, prompt, Events, options, notes, usage, actors)
+    events, _ = _ask(provider, doc, prompt, Events, options, notes, usage, read, actors)
     return Extraction.model_construct(**{k.name: getattr(events, k.name) for k in kinds.events()},
                                       actors=[*actors, *events.actors])
 
@@ -190,12 +205,13 @@ def extract_document(doc: Document, provider: Provider, store: Store | None = No
         return DocResult(doc.source, "skipped", doc, run.run_id)
     if store is not None:
         store.release()  # readers may open the database while the model works
-    usage, notes = Usage(), []
+    usage, notes, grounding = Usage(), [], evidence.Grounding(doc.text)
     try:
-        chunks = chunking.split(doc.prompt_text, options.chunk_chars)
+        chunks = evidence.chunks(doc, options.chunk_chars)
         check_chunks(doc.source, len(doc.prompt_text), len(chunks), options.max_chunks)
-        parts = [_extract_chunk(provider, doc, chunk, options, notes, usage) for chunk in chunks]
-        extraction, dropped = drop_unsupported(chunking.merge(parts), doc.text)
+        parts = [_read_chunk(provider, doc, chunk, evidence.Reading(grounding, region), options, notes, usage)
+                 for chunk, region in chunks]
+        extraction, dropped = drop_unsupported(chunking.merge(parts), doc.text, grounding)
         notes += dropped
         extraction = normalise(extraction)
         notes += cap_strings(extraction)
@@ -204,7 +220,7 @@ def extract_document(doc: Document, provider: Provider, store: Store | None = No
         raise  # every document would fail the same way: the batch stops (extract_paths, the CLI)
     except (ExtractionFailed, ProviderError, TooLong) as exc:
         extraction, error = None, redact(str(exc))
-    table_rows = rows.to_rows(extraction, doc.text) if extraction else None
+    table_rows = rows.to_rows(extraction, grounding) if extraction else None
     status = "failed" if error else "partial" if notes else "ok"
     message = error or ("; ".join(notes) if notes else None)
     if store is not None:
@@ -212,7 +228,7 @@ def extract_document(doc: Document, provider: Provider, store: Store | None = No
             store.write_run(doc, run, usage, table_rows, status, message)
         except NotStored as exc:  # the answer is kept for the next run; the batch goes on
             status, message = "failed", str(exc)
-    return DocResult(doc.source, status, doc, run.run_id, extraction, message, usage)
+    return DocResult(doc.source, status, doc, run.run_id, extraction, message, usage, grounding)
 
 
 def extract_paths(paths: Iterable[Path], provider: Provider, store: Store | None = None,

@@ -1,6 +1,7 @@
-"""Ground every record's evidence and flatten records into table rows for the store.
+"""Flatten records into table rows for the store, with the spans their quotes were grounded at.
 
-A record is grounded when all its quotes are found in the text. An ungrounded record is kept,
+A record is grounded when all its quotes are found in the text (extract/evidence.py grounds them
+once, while the answer is read; the rows carry those spans). An ungrounded record is kept,
 flagged, and its confidence halved: nothing is silently dropped.
 """
 
@@ -10,7 +11,8 @@ from typing import Any
 
 from pydantic import BaseModel
 
-from extract.ground import Span, ground_quotes
+from extract.evidence import Grounding
+from extract.ground import Span
 from schemas import kinds
 from schemas.records import Extraction
 
@@ -27,11 +29,11 @@ def grounded_confidence(record: BaseModel, spans: list[Span]) -> tuple[bool, flo
     return grounded, round(confidence, 4)
 
 
-def to_rows(extraction: Extraction, text: str) -> dict[str, list[dict[str, Any]]]:
+def to_rows(extraction: Extraction, grounding: Grounding) -> dict[str, list[dict[str, Any]]]:
     tables: dict[str, list[dict[str, Any]]] = {name: [] for name in (*kinds.names(), "evidence")}
     for kind, records in kinds.records_of(extraction):
         for idx, record in enumerate(records):
-            spans = ground_quotes(record.evidence, text)
+            spans = [grounding.span(q) for q in record.evidence]
             grounded, confidence = grounded_confidence(record, spans)
             tables[kind.table].append({"idx": idx, **kind.row(record), "confidence": confidence,
                                        "grounded": grounded, "record": record.model_dump_json()})

@@ -18,7 +18,6 @@ from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass, replace
 from datetime import datetime
 
-from extract import rows as to_rows
 from extract.load import Document
 from extract.pipeline import DocResult, Options, extract_document, run_info
 from extract.providers.base import Provider
@@ -108,7 +107,7 @@ class Runner:
             start = time.perf_counter()
             run = replace(run, started_at=datetime.now())  # the identity was computed by _skip
             result = extract_document(doc, provider, None, self.options)
-            table_rows = to_rows.to_rows(result.extraction, doc.text) if result.extraction else None
+            table_rows = result.table_rows()
             return _Done(result, run, table_rows, time.perf_counter() - start)
         finally:
             self._idle.put(provider)

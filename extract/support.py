@@ -13,7 +13,8 @@ import re
 
 from rapidfuzz import fuzz
 
-from extract.ground import fold, locate
+from extract.evidence import Grounding
+from extract.ground import fold
 from schemas import role_rule
 from schemas.fields import ActorKind
 from schemas.names import country_for_name, country_names
@@ -42,7 +43,7 @@ def _near_mention(label: str, folded_text: str) -> bool:
     return len(needle) >= 5 and fuzz.partial_ratio(needle, folded_text, score_cutoff=85) > 0
 
 
-def is_supported(actor: Actor, text: str, folded_text: str | None = None) -> bool:
+def is_supported(actor: Actor, text: str, folded_text: str | None = None, grounding: Grounding | None = None) -> bool:
     """A person must be named in the text (the model copied other people's names into evidence
     lists, e.g. "Recep Tayyip Erdogan" with the quote "Joe Biden"); other actors may also be
     supported by a quote found in the text, since their names are often translated."""
@@ -53,13 +54,15 @@ def is_supported(actor: Actor, text: str, folded_text: str | None = None) -> boo
     if actor.kind == ActorKind.person:
         surnames = {n.split()[-1] for n in [actor.name, *actor.aliases] if n.split()}
         return any(_near_mention(name, folded_text) for name in surnames)
-    return any(locate(q, text).grounded for q in actor.evidence)
+    return any(s.grounded for s in (grounding or Grounding(text)).ground(actor.evidence))
 
 
-def drop_unsupported(extraction: Extraction, text: str) -> tuple[Extraction, list[str]]:
-    """The extraction without actors absent from `text` and without records naming them; one note each."""
-    folded_text = fold(text, deep=True)[0]
-    flags = [is_supported(a, text, folded_text) for a in extraction.actors]
+def drop_unsupported(extraction: Extraction, text: str,
+                     grounding: Grounding | None = None) -> tuple[Extraction, list[str]]:
+    """The extraction without actors absent from `text` and without records naming them; one note each.
+    The pipeline passes the grounding its chunks' quotes went into: their spans are read, not searched again."""
+    folded_text, grounding = fold(text, deep=True)[0], grounding or Grounding(text)
+    flags = [is_supported(a, text, folded_text, grounding) for a in extraction.actors]
     kept = [a for a, ok in zip(extraction.actors, flags, strict=True) if ok]
     notes = [f"dropped actor {a.name!r}: neither its name nor its evidence occurs in the article"
              for a, ok in zip(extraction.actors, flags, strict=True) if not ok]

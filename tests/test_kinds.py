@@ -17,7 +17,7 @@ from evals import persist, task
 from evals.match import match_document
 from evals.run import run_eval
 from evals.score import RULES, DocScore, attribute_hits, micro
-from extract import chunking, render, rows
+from extract import chunking, evidence, render, rows
 from extract.providers.replay import ReplayProvider
 from extract.store import Store
 from schemas import kinds
@@ -180,7 +180,9 @@ def test_a_fifth_kind_is_picked_up_by_chunking_rows_store_render_and_eval(monkey
     merged = chunking.merge([first, second])
     assert [(s.evidence, s.confidence) for s in merged.sanctions] == [([QUOTE, "froze the assets"], 0.7)]
 
-    tables = rows.to_rows(merged, TEXT)
+    grounding = evidence.Grounding(TEXT)
+    grounding.ground(rows.all_quotes(merged))  # what the pipeline does as each chunk is read
+    tables = rows.to_rows(merged, grounding)
     assert tables["sanctions"][0]["measure"] == "asset freeze" and tables["sanctions"][0]["grounded"]
     assert {e["record_type"] for e in tables["evidence"]} == {"sanctions"}
 
