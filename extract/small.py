@@ -144,7 +144,7 @@ def extract_chunk(provider: Provider, doc: Document, text: str, options: Any, no
     from extract.small_records import build  # the record rules live apart from the model calls
 
     extraction = build(answers, names, sents, text, notes, lexicon_on="lexicon" not in ablated(),
-                       roles_on="roles" not in ablated())
+                       roles_on="roles" not in ablated(), published=doc.published)
     return _calibrated(extraction, provider) if calibration_on() else extraction
 
 

@@ -11,10 +11,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from extract import calibrate, lexicon, meeting_finder, roles, transfer_finder, windows
+from extract import calibrate, dates, lexicon, meeting_finder, roles, transfer_finder, windows
 from extract.mentions import Candidate, byline_only, find_demonyms, not_a_person
 from extract.weapon_lists import siblings
-from schemas.fields import Location, Range
+from schemas.fields import Location, Range, When
 from schemas.records import MAX_ALIASES, Actor, Deployment, Extraction, Meeting, Transfer, Weapon, name_key
 
 
@@ -176,8 +176,19 @@ def _same_weapon(a: str, b: str) -> bool:
     return a in b or b in a
 
 
-def _meetings(items: list[Any], names: Any, sents: list, text: str, roles_on: bool) -> list[Meeting]:
-    out: dict[frozenset, Meeting] = {}
+def _meetings(items: list[Any], names: Any, sents: list, text: str, roles_on: bool,
+              published: str | None = None) -> list[Meeting]:
+    """The model's meetings and the finder's, one per set of participants; when the sentences of one
+    set name two or more months, a record per month joins it (two summits of the same leaders a year
+    apart are two meetings; the undated record still stands for the one whose month went unsaid)."""
+    out: dict[tuple, Meeting] = {}
+    months: dict[frozenset, dict[str, windows.Sentence]] = {}
+
+    def note(people: list[str], sentence: windows.Sentence) -> None:
+        found = dates.month(sentence.text, published) if roles_on else None
+        if found:
+            months.setdefault(frozenset(people), {}).setdefault(found, sentence)
+
     for item in items:
         people = list(dict.fromkeys(item.participants))
         if roles_on and len(people) > 2:  # a pair the model names is kept (titles, pronouns)
@@ -185,9 +196,10 @@ def _meetings(items: list[Any], names: Any, sents: list, text: str, roles_on: bo
         if len(people) < 2:
             continue
         sentence = sents[item.sentence]
+        note(people, sentence)
         features = {"all_near": all(_near(names.get(p), sents, item.sentence) for p in people),
                     "persons": all((names.get(p) or Candidate(p, "other", None)).kind == "person" for p in people)}
-        key = frozenset(people)
+        key = (frozenset(people), None)
         if key in out:
             continue
         out[key] = Meeting(evidence=[_quote(text, sentence)], participants=people,
@@ -195,12 +207,19 @@ def _meetings(items: list[Any], names: Any, sents: list, text: str, roles_on: bo
                            certainty=item.certainty, confidence=calibrate.raw_score("meetings", features))
     if roles_on:  # sentences that say named persons met (extract/meeting_finder.py)
         for people, sentence in meeting_finder.find(names, sents):
-            if any(meeting_finder.jaccard(people, m.participants) >= 0.5 for m in out.values()):
+            same = next((m for m in out.values() if meeting_finder.jaccard(people, m.participants) >= 0.5), None)
+            note(same.participants if same else people, sentence)
+            if same is not None:
                 continue
             features = {"all_near": True, "persons": True, "inferred": True}
-            out[frozenset(people)] = Meeting(evidence=[_quote(text, sentence)], participants=people,
-                                             certainty="confirmed",
-                                             confidence=calibrate.raw_score("meetings", features))
+            out[(frozenset(people), None)] = Meeting(
+                evidence=[_quote(text, sentence)], participants=people, certainty="confirmed",
+                confidence=calibrate.raw_score("meetings", features))
+    for (people, _), record in list(out.items()):
+        dated = months.get(people, {})
+        for month, sentence in dated.items() if len(dated) > 1 else ():
+            out[(people, month)] = record.model_copy(update={"when": When(start=month, end=month),
+                                                             "evidence": [_quote(text, sentence)]})
     return list(out.values())
 
 
@@ -261,7 +280,7 @@ def _actor(cand: Candidate, sents: list, text: str, used: bool) -> Actor:
 
 
 def build(answers: dict[str, list[Any]], names: Any, sents: list, text: str, notes: list[str], lexicon_on: bool,
-          roles_on: bool) -> Extraction:
+          roles_on: bool, published: str | None = None) -> Extraction:
     bad: list[windows.Sentence] = []
     if roles_on:  # a line addressed to machines states no fact (extract/windows.py injected)
         skip = windows.injected(sents, text)
@@ -269,7 +288,7 @@ def build(answers: dict[str, list[Any]], names: Any, sents: list, text: str, not
         answers = {k: [a for a in v if a.sentence not in skip] for k, v in answers.items()}
         sents = [s if s.index not in skip else windows.Sentence(s.index, s.start, s.start, "") for s in sents]
     transfers = _transfers(answers["transfers"], names, sents, text, notes, lexicon_on, roles_on)
-    meetings = _meetings(answers["meetings"], names, sents, text, roles_on)
+    meetings = _meetings(answers["meetings"], names, sents, text, roles_on, published)
     deployments = _deployments(answers["deployments"], names, sents, text, roles_on)
     used = {n for t in transfers for n in (t.supplier, t.recipient)} | {
         n for m in meetings for n in m.participants} | {n for d in deployments for n in (d.sender, d.host)}
