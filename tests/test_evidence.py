@@ -33,11 +33,19 @@ def answer(**lists) -> str:
     return json.dumps({"actors": [], "transfers": [], "meetings": [], "deployments": [], **lists})
 
 
-def fixtures(tmp_path, second: list[str]):
+def fixtures(tmp_path, second: list[str], first: list[str] | None = None):
     """The first chunk answers nothing; the second chunk gets `second`, one response per request."""
-    (tmp_path / "one.json").write_text(json.dumps({"match": ["ALPHA report"], "responses": [answer()]}))
+    (tmp_path / "one.json").write_text(json.dumps({"match": ["ALPHA report"], "responses": first or [answer()]}))
     (tmp_path / "two.json").write_text(json.dumps({"match": ["OMEGA report"], "responses": second}))
     return make_provider("replay", fixtures=tmp_path)
+
+
+# The answers of each strategy that reads the article whole: the second chunk's records quote SENTENCE.
+STRATEGIES = {
+    "single": ([answer()], [answer(actors=ACTORS, transfers=[TRANSFER])]),
+    "per-type": ([json.dumps({"actors": []}), json.dumps({"actors": [], "transfers": []})],
+                 [json.dumps({"actors": ACTORS}), json.dumps({"actors": [], "transfers": [TRANSFER]})]),
+}
 
 
 def slices_back(text: str, quote: str, start: int, end: int, method: str) -> bool:
@@ -65,12 +73,16 @@ def test_the_two_chunks_cover_the_two_paragraphs():
     assert start < doc.text.index(SENTENCE) < end <= start2 < second < end2
 
 
-def test_a_quote_read_in_the_second_chunk_is_stored_at_its_second_occurrence(tmp_path):
+@pytest.mark.parametrize("strategy", sorted(STRATEGIES))
+def test_a_quote_read_in_the_second_chunk_is_stored_at_its_second_occurrence(tmp_path, strategy):
     doc = document_from_text(ARTICLE)
-    provider = fixtures(tmp_path, [answer(actors=ACTORS, transfers=[TRANSFER])])
+    first, second = STRATEGIES[strategy]
+    provider = fixtures(tmp_path, second, first)
     with Store(tmp_path / "t.duckdb") as store:
-        result = extract_document(doc, provider, store, Options(chunk_chars=1000, reask_ungrounded=False))
+        result = extract_document(doc, provider, store, Options(chunk_chars=1000, reask_ungrounded=False,
+                                                                passes=strategy))
     assert result.status == "ok", result.error
+    assert [t.weapon.name for t in result.extraction.transfers] == ["IRIS-T SLM"]
     second = doc.text.index(SENTENCE, doc.text.index(SENTENCE) + 1)
     starts = query_rows(tmp_path / "t.duckdb", "SELECT DISTINCT start_char, end_char, method FROM evidence")
     assert starts == [(second, second + len(SENTENCE), "exact")]
