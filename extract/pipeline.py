@@ -89,6 +89,7 @@ class DocResult:
     error: str | None = None
     usage: Usage = field(default_factory=Usage)
     grounding: evidence.Grounding | None = None  # the spans of the extraction's quotes (extract/evidence.py)
+    raw_confidence: dict[str, list[float]] | None = None  # per kind, before calibration (small strategy)
 
     @property
     def counts(self) -> dict[str, int]:
@@ -98,7 +99,7 @@ class DocResult:
         """The rows to store: the extraction with the spans grounded while it was read."""
         if self.extraction is None or self.grounding is None:
             return None
-        return rows.to_rows(self.extraction, self.grounding)
+        return rows.to_rows(self.extraction, self.grounding, self.raw_confidence)
 
 
 def run_info(doc: Document, provider: Provider, options: Options | None = None) -> RunInfo:
@@ -214,13 +215,16 @@ def extract_document(doc: Document, provider: Provider, store: Store | None = No
         extraction, dropped = drop_unsupported(chunking.merge(parts), doc.text, grounding)
         notes += dropped
         extraction = normalise(extraction)
+        extraction, raw = small.calibrated(extraction, provider) if options.passes == "small" else (extraction, None)
         notes += cap_strings(extraction)
         error = None
     except ConfigError:
         raise  # every document would fail the same way: the batch stops (extract_paths, the CLI)
     except (ExtractionFailed, ProviderError, TooLong) as exc:
         extraction, error = None, redact(str(exc))
-    table_rows = rows.to_rows(extraction, grounding) if extraction else None
+    if extraction is None:
+        raw = None
+    table_rows = rows.to_rows(extraction, grounding, raw) if extraction else None
     status = "failed" if error else "partial" if notes else "ok"
     message = error or ("; ".join(notes) if notes else None)
     if store is not None:
@@ -228,7 +232,7 @@ def extract_document(doc: Document, provider: Provider, store: Store | None = No
             store.write_run(doc, run, usage, table_rows, status, message)
         except NotStored as exc:  # the answer is kept for the next run; the batch goes on
             status, message = "failed", str(exc)
-    return DocResult(doc.source, status, doc, run.run_id, extraction, message, usage, grounding)
+    return DocResult(doc.source, status, doc, run.run_id, extraction, message, usage, grounding, raw)
 
 
 def extract_paths(paths: Iterable[Path], provider: Provider, store: Store | None = None,

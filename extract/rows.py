@@ -29,14 +29,20 @@ def grounded_confidence(record: BaseModel, spans: list[Span]) -> tuple[bool, flo
     return grounded, round(confidence, 4)
 
 
-def to_rows(extraction: Extraction, grounding: Grounding) -> dict[str, list[dict[str, Any]]]:
+def to_rows(extraction: Extraction, grounding: Grounding,
+            raw: dict[str, list[float]] | None = None) -> dict[str, list[dict[str, Any]]]:
+    """`raw`: per kind, each record's confidence before a calibration map (migration 007), stored
+    beside the calibrated one with the same grounding penalty; absent when no map was applied."""
     tables: dict[str, list[dict[str, Any]]] = {name: [] for name in (*kinds.names(), "evidence")}
     for kind, records in kinds.records_of(extraction):
         for idx, record in enumerate(records):
             spans = [grounding.span(q) for q in record.evidence]
             grounded, confidence = grounded_confidence(record, spans)
-            tables[kind.table].append({"idx": idx, **kind.row(record), "confidence": confidence,
-                                       "grounded": grounded, "record": record.model_dump_json()})
+            row = {"idx": idx, **kind.row(record), "confidence": confidence, "grounded": grounded,
+                   "record": record.model_dump_json()}
+            if raw is not None:
+                row["raw_confidence"] = round(raw[kind.name][idx] * (1 if grounded else UNGROUNDED_PENALTY), 4)
+            tables[kind.table].append(row)
             tables["evidence"] += [
                 {"record_type": kind.name, "record_idx": idx, "quote_idx": i, "quote": s.quote, "start_char": s.start,
                  "end_char": s.end, "method": s.method, "grounded": s.grounded}

@@ -145,16 +145,21 @@ def extract_chunk(provider: Provider, doc: Document, text: str, options: Any, no
 
     extraction = build(answers, names, sents, text, notes, lexicon_on="lexicon" not in ablated(),
                        roles_on="roles" not in ablated(), published=doc.published)
-    return _calibrated(extraction, provider) if calibration_on() else extraction
+    return extraction  # raw feature scores: calibrated() maps them once the document is merged
 
 
-def _calibrated(extraction: Extraction, provider: Provider) -> Extraction:
-    """Raw feature scores → probabilities fitted on the dev split for this provider and model."""
-    update = {}
+def calibrated(extraction: Extraction, provider: Provider) -> tuple[Extraction, dict[str, list[float]] | None]:
+    """Raw feature scores → probabilities fitted on the dev split for this provider and model, and
+    the raw scores per kind (stored beside them, migration 007); unchanged with calibration off."""
+    if not calibration_on():
+        return extraction, None
+    update, raw = {}, {}
     for kind in kinds.names():
+        records = getattr(extraction, kind)
+        raw[kind] = [r.confidence for r in records]
         update[kind] = [r.model_copy(update={"confidence": calibrate.calibrated(
-            provider.name, provider.model, kind, r.confidence)}) for r in getattr(extraction, kind)]
-    return Extraction.model_construct(**update)
+            provider.name, provider.model, kind, r.confidence)}) for r in records]
+    return Extraction.model_construct(**update), raw
 
 
 def _call(provider: Provider, msgs: list[dict[str, str]], model: type[BaseModel], options: Any, notes: list[str],

@@ -112,7 +112,8 @@ def test_a_kinds_entry_agrees_with_its_model_its_tables_and_the_eval(name, tmp_p
         def columns(table: str) -> set[str]:
             return {r[0] for r in store.query(f"DESCRIBE {table}")[1]}
 
-        assert columns(kind.table) == {"run_id", "doc_id", "idx", "confidence", "grounded", "record", *kind.columns}
+        assert columns(kind.table) == {"run_id", "doc_id", "idx", "confidence", "raw_confidence", "grounded", "record",
+                                       *kind.columns}
         assert columns(f"latest_{kind.table}") >= set(kind.columns)
         if kind.facts is not None:
             facts = columns(f"facts_{kind.table}")
