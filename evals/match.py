@@ -44,6 +44,9 @@ class Pred:
     record: Any
     confidence: float | None = None  # other systems' predictions may carry none
     grounded: bool = True
+    # Where sitrep grounded the quotes (the stored evidence spans), for the report; None for other systems'
+    # predictions, whose quotes the report locates.
+    spans: tuple[tuple[int, int], ...] | None = None
 
 
 @dataclass

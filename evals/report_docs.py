@@ -56,15 +56,17 @@ class Segment:
     marks: str  # "" plain, "g" gold evidence, "p" predicted evidence, "gp" both
 
 
-def segments(text: str, gold_quotes: list[str], pred_quotes: list[str]) -> list[Segment]:
-    """The text in runs of equal marking, so the template can wrap evidence in <mark>."""
+def segments(text: str, gold_quotes: list[str], pred_quotes: list[str],
+             pred_spans: list[tuple[int, int]] | None = None) -> list[Segment]:
+    """The text in runs of equal marking, so the template can wrap evidence in <mark>. Quotes are
+    located here; sitrep's own predictions come with the spans the pipeline grounded them at."""
     flags = [[False, False] for _ in text]
     for side, quotes in enumerate((gold_quotes, pred_quotes)):
-        for quote in quotes:
-            span = locate(quote, text)
-            if span.grounded and span.start is not None and span.end is not None:
-                for i in range(span.start, span.end):
-                    flags[i][side] = True
+        found = [locate(quote, text) for quote in quotes]
+        spans = [(s.start, s.end) for s in found if s.grounded and s.start is not None and s.end is not None]
+        for start, end in [*spans, *((pred_spans or []) if side else [])]:
+            for i in range(start, end):
+                flags[i][side] = True
     out: list[Segment] = []
     start = 0
     for i in range(1, len(text) + 1):
@@ -92,6 +94,8 @@ def document_view(doc: DocScore) -> dict[str, Any]:
     """One document: its records side by side (gold | predicted) and its marked text."""
     rows = [_row(kind, p) for kind, result in doc.results.items() for p in result.pairs]
     gold_q = [q for r in doc.results.values() for p in r.pairs if p.gold is not None for q in p.gold.evidence]
-    pred_q = [q for r in doc.results.values() for p in r.pairs if p.pred is not None for q in p.pred.record.evidence]
+    preds = [p.pred for r in doc.results.values() for p in r.pairs if p.pred is not None]
+    pred_q = [q for p in preds if p.spans is None for q in p.record.evidence]
+    pred_spans = [s for p in preds if p.spans is not None for s in p.spans]
     return {"id": doc.doc_id, "f1": doc.f1(), "status": doc.status, "rows": rows,
-            "segments": segments(doc.text, gold_q, pred_q) if doc.text else []}
+            "segments": segments(doc.text, gold_q, pred_q, pred_spans) if doc.text else []}

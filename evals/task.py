@@ -22,11 +22,23 @@ log = logging.getLogger("sitrep.eval")
 def stored_predictions(store: Store, run_id: str) -> dict[str, list[Pred]]:
     """Records of a run as scored predictions (confidence after the grounding penalty)."""
     out: dict[str, list[Pred]] = {}
+    spans = _spans(store, run_id)
     for kind in kinds.kinds():
-        _, rows = store.query(f"SELECT record, confidence, grounded FROM {kind.table} WHERE run_id = ? ORDER BY idx",
-                              [run_id])
-        loaded = [(_load(kind.model, r), c, g) for r, c, g in rows]
-        out[kind.name] = [Pred(record, c, g) for record, c, g in loaded if record is not None]
+        _, rows = store.query(f"SELECT idx, record, confidence, grounded FROM {kind.table} WHERE run_id = ? "
+                              "ORDER BY idx", [run_id])
+        loaded = [(i, _load(kind.model, r), c, g) for i, r, c, g in rows]
+        out[kind.name] = [Pred(record, c, g, tuple(spans.get((kind.name, i), ())))
+                          for i, record, c, g in loaded if record is not None]
+    return out
+
+
+def _spans(store: Store, run_id: str) -> dict[tuple[str, int], list[tuple[int, int]]]:
+    """The grounded spans of each stored record, as the pipeline carried them (extract/evidence.py)."""
+    _, rows = store.query("SELECT record_type, record_idx, start_char, end_char FROM evidence "
+                          "WHERE run_id = ? AND grounded ORDER BY record_type, record_idx, quote_idx", [run_id])
+    out: dict[tuple[str, int], list[tuple[int, int]]] = {}
+    for kind, idx, start, end in rows:
+        out.setdefault((kind, idx), []).append((start, end))
     return out
 
 

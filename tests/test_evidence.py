@@ -7,6 +7,9 @@ import sys
 import pytest
 from typer.testing import CliRunner
 
+from evals.match import match_document
+from evals.report_docs import document_view
+from evals.score import DocScore
 from evals.task import run_stats, stored_predictions
 from extract import evidence
 from extract.cli import app
@@ -15,6 +18,7 @@ from extract.load import document_from_text
 from extract.pipeline import Options, extract_document
 from extract.providers import make_provider
 from extract.store import Store
+from schemas.records import Extraction
 from tests.conftest import EXAMPLE, FIXTURES, query_rows
 
 SENTENCE = "Germany has delivered the IRIS-T SLM air defence system to Ukraine."
@@ -160,6 +164,12 @@ def test_no_stage_grounds_a_quote_twice(tmp_path, searches, monkeypatch):
     assert [a.name for a in result.extraction.actors] == ["Germany", "Ukraine", "Federal Ministry of Defence"]
     assert (stats["quotes"], stats["grounded_quotes"]) == (4, 4) and preds["transfers"][0].grounded
     assert len(cuts) == 1  # Document.prompt_text: run identity, chunks and prompts read one cached value
+    no_gold = Extraction()
+    view = document_view(DocScore("d", "ok", match_document(preds, no_gold), match_document(preds, no_gold, "lenient"),
+                                  text=doc.text))  # the report marks the stored spans
+    second = doc.text.index(SENTENCE, doc.text.index(SENTENCE) + 1)
+    assert preds["transfers"][0].spans == ((second, second + len(SENTENCE)),)
+    assert SENTENCE in [seg.text for seg in view["segments"] if seg.marks == "p"]
 
 
 def test_every_stored_span_slices_back_to_its_quote_in_the_replay_run(tmp_path):
