@@ -2,7 +2,9 @@
 
 This is the only module that knows instructor, and it uses only its public API: `patch` around
 the provider's plain `raw_create`, `create_with_completion`, the `completion:response` hook for
-usage, and the fields of `InstructorRetryException` / `IncompleteOutputException`. instructor
+usage, and the fields of `InstructorRetryException` / `IncompleteOutputException`. Each response
+model is wrapped once (`response_schema`), and the validators' context travels beside instructor,
+not through it (`_validating_with`): the per-request cost, and an article is never a template. instructor
 re-asks only on validation errors (transport errors are retried once, in
 extract/providers/transport.py). When every re-ask fails, or the answer was cut at the token
 limit, the valid records of the last answer are kept (extract/salvage.py) and the dropped ones
@@ -11,8 +13,16 @@ named in `notes`.
 
 from __future__ import annotations
 
+import contextlib
+import functools
 import logging
 import os
+import pickle
+import re
+import textwrap
+import weakref
+from collections.abc import Iterator
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 from typing import Any, Generic, TypeVar
 
@@ -28,6 +38,8 @@ T = TypeVar("T", bound=BaseModel)
 log = logging.getLogger("sitrep.llm")
 MODES: dict[Capability, instructor.Mode] = {
     "tools": instructor.Mode.TOOLS, "json_schema": instructor.Mode.JSON_SCHEMA, "json": instructor.Mode.JSON}
+# What the validators see (`info.context`) during one structured call, on this thread: see response_schema.
+VALIDATION_CONTEXT: ContextVar[dict[str, Any] | None] = ContextVar("sitrep_validation_context", default=None)
 if not os.environ.get("SITREP_LOG"):
     # instructor logs every failed attempt at ERROR; sitrep reports the outcome itself, once.
     logging.getLogger("instructor").setLevel(logging.CRITICAL)
@@ -104,10 +116,13 @@ def structured(provider: Provider, messages: list[dict[str, Any]], response_mode
     context = context or {}
     usage = Usage()
     cut: list[str | None] = [None]
-    attempts = [0]
+    attempts, rendered = [0], [0]
 
     def create(**request: Any) -> Any:
         attempts[0] += 1
+        if attempts[0] == 1 and context:  # the messages instructor's templating used to render
+            rendered[0] = len(request["messages"])
+        request["messages"] = [_as_rendered(m) if i < rendered[0] else m for i, m in enumerate(request["messages"])]
         temperature = policy.temperature_for(attempts[0])
         if temperature is not None:
             request["temperature"] = temperature
@@ -126,9 +141,10 @@ def structured(provider: Provider, messages: list[dict[str, Any]], response_mode
     client = instructor.Instructor(client=None, create=instructor.patch(create=create, mode=mode), mode=mode)
     client.on("completion:response", count)
     try:
-        result, completion = client.create_with_completion(
-            messages=messages, response_model=response_model, max_retries=policy.max_retries, context=context,
-            strict=False)
+        with _validating_with(context):  # not instructor's `context`: that renders the messages as templates
+            result, completion = client.create_with_completion(
+                messages=messages, response_model=response_schema(response_model), max_retries=policy.max_retries,
+                strict=False)
     except IncompleteOutputException as exc:
         if not policy.salvage:
             raise ExtractionFailed("model answer truncated at the token limit (finish_reason=length)",
@@ -147,6 +163,75 @@ def structured(provider: Provider, messages: list[dict[str, Any]], response_mode
         exc.usage = usage
         raise
     return Structured(result, answer_text(completion) or "", [], usage, cut[0])
+
+
+@functools.lru_cache(maxsize=64)  # bounded: extract/small.py builds a response model per document
+def response_schema(model: type[T]) -> type[T]:
+    """`model` wrapped by instructor (`instructor.response_schema`) once per class, with its JSON schema
+    kept. Why: given a plain model, instructor wraps it in a new class on every request, so pydantic
+    rebuilds the JSON schema (and the TOOLS definition, whose cache is per class) each time: about
+    half of the Python time around a call. A wrapped class is used as is; the schema is the same one
+    instructor would build, and each request gets its own copy (a handler may edit it). The wrapper
+    also validates with VALIDATION_CONTEXT (see `_validating_with`). Its methods are module-level
+    functions so that an answer still pickles (Ray sends answers from its workers to the driver)."""
+    wrapped = instructor.response_schema(model)
+    wrapped.model_json_schema = classmethod(_kept_schema)  # type: ignore[method-assign,assignment]
+    wrapped.model_validate_json = classmethod(_validate_json)  # type: ignore[method-assign,assignment]
+    wrapped.model_validate = classmethod(_validate)  # type: ignore[method-assign,assignment]
+    return wrapped
+
+
+# The schemas built per wrapper class (pickled: a copy is 10x faster to load than copy.deepcopy); an
+# entry goes with its class, so the per-document models of extract/small.py do not pile up.
+_SCHEMAS: weakref.WeakKeyDictionary[type, dict[Any, bytes]] = weakref.WeakKeyDictionary()
+
+
+def _kept_schema(cls: type[BaseModel], *args: Any, **kwargs: Any) -> dict[str, Any]:
+    """`super(cls, cls)`: the wrapper is never subclassed (only response_schema makes one)."""
+    kept, key = _SCHEMAS.setdefault(cls, {}), (args, tuple(sorted(kwargs.items())))
+    if key not in kept:
+        kept[key] = pickle.dumps(super(cls, cls).model_json_schema(*args, **kwargs))
+    return pickle.loads(kept[key])
+
+
+def _validate_json(cls: type[BaseModel], json_data: Any, **kwargs: Any) -> BaseModel:
+    if kwargs.get("context") is None:
+        kwargs["context"] = VALIDATION_CONTEXT.get()
+    return super(cls, cls).model_validate_json(json_data, **kwargs)
+
+
+def _validate(cls: type[BaseModel], obj: Any, **kwargs: Any) -> BaseModel:
+    if kwargs.get("context") is None:
+        kwargs["context"] = VALIDATION_CONTEXT.get()
+    return super(cls, cls).model_validate(obj, **kwargs)
+
+
+_NEWLINE = re.compile(r"\r\n|\r|\n")
+
+
+def _as_rendered(message: dict[str, Any]) -> dict[str, Any]:
+    """`message` as instructor's Jinja rendering left a text with no template syntax in it (newlines
+    made \\n, one trailing newline dropped, common indentation removed), so that requests stay byte
+    for byte what they were (replay fixtures and caches are keyed on them); template syntax stays text."""
+    if not isinstance(message.get("content"), str):
+        return message
+    lines = _NEWLINE.split(message["content"])
+    if lines[-1] == "":
+        del lines[-1]
+    return {**message, "content": textwrap.dedent("\n".join(lines))}
+
+
+@contextlib.contextmanager
+def _validating_with(context: dict[str, Any]) -> Iterator[None]:
+    """The validators' context for the answers parsed on this thread meanwhile. Why not instructor's
+    own `context=`: given one, instructor renders every message as a Jinja template, so an article
+    with `{%` in it raised TemplateSyntaxError (which stopped a whole batch), `{{ … }}` in an article
+    was evaluated, and compiling each message cost a fifth of the Python time of a request."""
+    token = VALIDATION_CONTEXT.set(context)
+    try:
+        yield
+    finally:
+        VALIDATION_CONTEXT.reset(token)
 
 
 def _truncated(raw: str | None, model: type[T], context: dict[str, Any], usage: Usage,

@@ -200,10 +200,12 @@ class Store:
             log.warning("stored %d answer(s) kept from an earlier run that could not write them", stored)
         return stored
 
-    def add_document(self, doc: Document) -> None:
+    def add_document(self, doc: Document, new: bool = False) -> None:
+        """`new`: the caller checked in this transaction that the document is not stored; a plain
+        INSERT costs DuckDB a third of one with ON CONFLICT (0.9 against 3 ms of CPU here)."""
         self.con.execute(
             "INSERT INTO documents (doc_id, sha256, source, title, language, published, chars, text) "
-            "VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING",
+            "VALUES (?, ?, ?, ?, ?, ?, ?, ?)" + ("" if new else " ON CONFLICT DO NOTHING"),
             [doc.doc_id, doc.sha256, doc.source, doc.title, doc.language, doc.published, len(doc.text), doc.text],
         )
 
@@ -227,12 +229,14 @@ class Store:
         run_id = run.run_id
         params = json.loads(redact(json.dumps(run.params)))
         with self.transaction():
-            stored = self.run_status(run_id)
+            stored, have_doc, load_error = self._write_state(run_id, doc)
             if status not in GOOD and stored in GOOD:
                 log.warning("%s: this try failed; the stored result of run %s is kept", doc.source, run_id)
                 return run_id
-            self.add_document(doc)
-            self.con.execute("DELETE FROM load_errors WHERE source = ?", [doc.source])
+            if not have_doc:
+                self.add_document(doc, new=True)
+            if load_error:
+                self.con.execute("DELETE FROM load_errors WHERE source = ?", [doc.source])
             for table in ("evidence", *kinds.names(), "runs") if stored else ():
                 self.con.execute(f"DELETE FROM {table} WHERE run_id = ?", [run_id])
             self.con.execute(
@@ -245,6 +249,14 @@ class Store:
             for table, items in (rows or {}).items():
                 self._insert_many(table, [{"run_id": run_id, "doc_id": run.doc_id, **item} for item in items])
         return run_id
+
+    def _write_state(self, run_id: str, doc: Document) -> tuple[str | None, bool, bool]:
+        """The stored run's status, whether the document is stored, whether its source has a load
+        error: one query, so that a write pays only for the statements it needs (each costs about
+        a millisecond; a document's write is about eight of them)."""
+        return self.con.execute(
+            "SELECT (SELECT status FROM runs WHERE run_id = ?), EXISTS (SELECT 1 FROM documents WHERE doc_id = ?), "
+            "EXISTS (SELECT 1 FROM load_errors WHERE source = ?)", [run_id, doc.doc_id, doc.source]).fetchone()
 
     def write_load_error(self, source: str, error: str) -> None:
         """A file that never became a document, so that `sitrep runs` lists it (newest try per file)."""

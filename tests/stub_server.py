@@ -192,6 +192,9 @@ def _check(behaviour: str) -> str:
 def _handler(stub: StubServer) -> type[BaseHTTPRequestHandler]:
     class Handler(BaseHTTPRequestHandler):
         protocol_version = "HTTP/1.1"
+        # Headers and body are two writes: with Nagle's algorithm the body waited for the client's
+        # delayed ACK, 40 ms on every answer (benchmarks/throughput.py measured the stub, not sitrep).
+        disable_nagle_algorithm = True
 
         def do_POST(self) -> None:  # noqa: N802 - http.server's naming
             raw = self.rfile.read(int(self.headers.get("Content-Length") or 0))
