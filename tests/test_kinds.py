@@ -6,6 +6,7 @@ from __future__ import annotations
 import ast
 import json
 import re
+from dataclasses import replace
 from pathlib import Path
 from typing import ClassVar, get_args
 
@@ -17,7 +18,7 @@ from evals import persist, task
 from evals.match import match_document
 from evals.run import run_eval
 from evals.score import RULES, DocScore, attribute_hits, micro
-from extract import chunking, evidence, render, rows
+from extract import chunking, evidence, facts, html_views, render, rows
 from extract.providers.replay import ReplayProvider
 from extract.store import Store
 from schemas import kinds
@@ -195,6 +196,8 @@ def test_a_fifth_kind_is_picked_up_by_chunking_rows_store_render_and_eval(monkey
         shown = console.export_text()
         assert "sanctions (1)" in shown and "asset freeze" in shown
         predicted = task.stored_predictions(store, "r1")
+        records = html_views._records(store, "r1")
+    assert records["sanctions-0"]["summary"] == "European Union → Russia: asset freeze"
 
     gold = GoldWithSanctions.model_validate({
         "format": "gold/1", "document": {"id": "d1", "text_file": "d1.txt"},
@@ -206,6 +209,24 @@ def test_a_fifth_kind_is_picked_up_by_chunking_rows_store_render_and_eval(monkey
     assert persist.match_key("sanctions", gold.sanctions[0]) == "European Union → Russia"
     assert attribute_hits(results)["sanctions.certainty"] == [False]
     assert micro([DocScore("d1", "ok", results, results)])["sanctions"]["tp"] == 1
+
+
+def test_a_fifth_kind_with_consolidation_becomes_facts(monkeypatch):
+    """Declaring `facts` is what the analyst layer needs (its migration adds facts_<kind> and the view)."""
+    kind = replace(SANCTIONS, facts=("measure",))
+    monkeypatch.setitem(kinds.REGISTRY, "sanctions", kind)
+
+    def report(doc: str, measure: str) -> dict:
+        return {"doc_id": doc, "run_id": f"r-{doc}", "record_idx": 0, "imposer_id": "org:eu",
+                "imposer": "European Union", "target_id": "state:RUS", "target": "Russia", "measure": measure,
+                "when_start": "2022-02-28", "when_end": None, "published": "2022-03-01", "certainty": "confirmed",
+                "confidence": 0.8, "grounded": True, "quote": QUOTE}
+
+    assert kind in kinds.consolidated()
+    [(fact, group)] = facts.build(kind, [report("a", "asset freeze"), report("b", "asset freeze"),
+                                         report("c", "travel ban")])
+    assert fact["fact_id"].startswith("S-") and fact["n_sources"] == 3 and len(group) == 3
+    assert (fact["imposer_id"], fact["target"], fact["measure"]) == ("org:eu", "Russia", "asset freeze")
 
 
 # --- nothing else names the kinds ---------------------------------------------------------------
