@@ -28,6 +28,10 @@ MEET = ("met ", "meet", "meeting", "talks", "talked", "summit", "visit", "hosted
         "розмов", "会晤", "会见", "会谈", "峰会", "通话", "通电话", "التقى", "لقاء", "اجتماع", "محادثات", "قمة",
         "اتصال", "هاتفي", "نظيره")
 MAX_PEOPLE = 4
+# "The two leaders", "der beiden", "les deux", "cei doi", "обоих", "两人": the persons of this sentence and
+# the one before it.
+_THE_TWO = re.compile(r"(?:^| )(?:the two|both leaders|die beiden|der beiden|beide|les deux|cei doi|celor doi|"
+                      r"los dos|ambos|оба|обоих|обидва|двоє)(?: |$)|两人|双方")
 _SPOKES = tuple(lexicon.key(w) for w in (
     "spokesman", "spokeswoman", "spokesperson", "porte-parole", "purtător de cuvânt", "purtatorul de cuvant",
     "sprecher", "portavoz", "пресс-секретар", "речник", "发言人", "المتحدث"))
@@ -57,7 +61,10 @@ def persons_in(names: Any, sents: list[Sentence], lo: int, hi: int) -> list[str]
         spots = [m.start for m in cand.mentions if start <= m.start < end]
         if spots:
             hits.append((min(spots), cand.name))
-        elif (pos := _surname_at(cand.name, text)) is not None:
+            continue
+        pos = _surname_at(cand.name, text)
+        pos = _family_name_at(cand, people, text) if pos is None else pos
+        if pos is not None:
             hits.append((start + pos, cand.name))
     named = {n for _, n in hits}
     for country, pos in _titled_nationals(text):
@@ -82,6 +89,17 @@ def _surname_at(name: str, text: str) -> int | None:
         return None
     stem = re.escape(surname[:-2] if len(surname) >= 6 else surname)
     m = re.search(rf"(?<!\w){stem}\w{{0,{5 if len(surname) >= 6 else 0}}}(?!\w)", text)
+    return m.start() if m else None
+
+
+def _family_name_at(cand: Any, people: list[Any], text: str) -> int | None:
+    """"Kim" for Kim Jong Un, "Xi" for Xi Jinping: a family name written first, for a person the
+    gazetteer knows (a country) and no other known person of the text shares."""
+    first = cand.name.split()[0] if " " in cand.name else ""
+    if not first or not cand.country or any(c is not cand and c.country and c.name.split()[0] == first
+                                              for c in people):
+        return None
+    m = re.search(rf"(?<!\w){re.escape(first)}(?!\w)", text)
     return m.start() if m else None
 
 
@@ -114,6 +132,9 @@ def find(names: Any, sents: list[Sentence]) -> list[tuple[list[str], Sentence]]:
         if not says_met(sentence.text):
             continue
         people = persons_in(names, sents, sentence.index, sentence.index)
+        if len(people) < 2 and _THE_TWO.search(lexicon.key(sentence.text)) and sentence.index > 0:
+            both = persons_in(names, sents, sentence.index - 1, sentence.index)  # "the two leaders signed"
+            people = both if len(both) == 2 else people
         if 2 <= len(people) <= MAX_PEOPLE:
             out.append((people, sentence))
     return out

@@ -88,3 +88,11 @@ def test_a_crowd_the_model_lists_is_cut_to_the_people_near_its_sentence():
     sents = windows.sentences(text)
     assert meeting_finder.trimmed(["Joe Biden", "Donald Trump", "Lloyd Austin", "Rustem Umerov"], names, sents,
                                   3) == ["Lloyd Austin", "Rustem Umerov"]
+
+
+def test_the_two_leaders_are_the_persons_of_this_sentence_and_the_last():
+    text = ("Seoul, 5 November 2024\n\nIn June 2024 Vladimir Putin made his first visit to North Korea. "
+            "On 19 June, after talks with Kim in Pyongyang, the two leaders signed a treaty.")
+    names = small.candidates(text + " Kim Jong Un leads North Korea.", "en")
+    found = meeting_finder.find(names, windows.sentences(text))
+    assert [sorted(p) for p, _ in found] == [["Kim Jong Un", "Vladimir Putin"]]  # "Kim": a known family name
