@@ -54,6 +54,9 @@ def _transfers(items: list[Any], names: Any, sents: list, text: str, notes: list
         if roles_on and (roles.is_people(weapon_name) or names.get(weapon_name) is not None):
             notes.append(f"dropped transfer of {weapon_name!r}: people or a party, not a weapon")
             continue
+        if roles_on and lexicon_on and not _written(weapon_name, text):
+            notes.append(f"dropped transfer of {weapon_name!r}: the text never names it")
+            continue
         if roles_on and roles.own_equipment(sentence.text, _context(sents, sentence.index)):
             notes.append(f"dropped transfer of {weapon_name!r}: deployed with its forces, not handed over")
             continue
@@ -115,6 +118,17 @@ def _add(out: dict[tuple, Transfer], record: Transfer) -> None:
     if key in out or any(k[:2] == key[:2] and _same_weapon(k[2], key[2]) for k in out):
         return
     out[key] = record
+
+
+def _written(weapon: str, text: str) -> bool:
+    """The text names the weapon: as the model wrote it, by a lexicon name or alias of it, or by one
+    of its words (a translated "artillery shells" for "obuze" is written through the lexicon). A
+    system the text never names ("Su-35" in an article about a Su-57) was made up."""
+    entry = lexicon.weapon(weapon)
+    if entry is not None:
+        return any(e.id == entry.id for e in lexicon.weapons_in(text)) or entry.name == entry.name.lower()
+    folded = f" {lexicon.key(text)} "
+    return any(f" {w}" in folded for w in lexicon.key(weapon).split() if len(w) >= 4 or any(c.isdigit() for c in w))
 
 
 def _context(sents: list, index: int) -> str:

@@ -153,3 +153,12 @@ def test_bought_for_a_recipient_keeps_the_buyer_as_supplier(tmp_path):
     article = "Die Bundesregierung hat 18 Haubitzen RCH 155 für die Ukraine beim Hersteller KNDS bestellt.\n"
     found = _run(tmp_path, article, [_answer(0, "Germany", "Ukraine", "RCH 155", "artillery")], "Die Bundesregierung")
     assert _triples(found) == {("Germany", "Ukraine", "RCH 155")}
+
+
+def test_a_weapon_the_text_never_names_is_made_up(tmp_path):
+    article = "Kim Jong Un sat in the cockpit of a Su-57 during his visit to Russia, Moscow said.\n"
+    answers = [_answer(0, "Russia", "North Korea", "Su-35", "aircraft")]
+    assert _run(tmp_path, article, answers, "Kim Jong Un sat").transfers == []
+    found = _run(tmp_path, "Russia will deliver Su-57 jets to North Korea, Moscow said.\n",
+                 [_answer(0, "Russia", "North Korea", "Su-57 fighter jets", "aircraft")], "Russia will deliver")
+    assert _triples(found) == {("Russia", "North Korea", "Su-57")}
