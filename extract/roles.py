@@ -37,6 +37,8 @@ _NOT_WEAPONS = ("soldier", "troop", "personnel", "mercenar", "instructor", "advi
 _BUY = ("buy", "bought", "purchas", "order", "achat", "achet", "command", "cumpăr", "cumpar", "achiziți",
         "achizitio", "kauf", "gekauft", "bestell", "compr", "adquir", "покупа", "купил", "купит", "закуп",
         "приобр", "купу", "придба", "اشتر", "购买", "采购")
+_BY = ("by ", "von ", "de catre", "de către", "par ", "por ", "від ", "от ", "received", "receiv", "primit", "reçu",
+       "erhalten", "recibi", "получ", "отрима")  # passive agents and receiving verbs: the giver is not first
 _FOR = ("for", "für", "pentru", "pour", "para", "для")  # bought on behalf of a recipient
 _SELL = ("sell", "sold ", "sale ", "sales ", "deliver", "supplie", "supply", "vend", "livr", "fourni", "vând", "vinde",
          "vand", "livra", "furniz", "verkauf", "liefer", "venta", "entreg", "suministr", "прода", "постав", "продаж",
@@ -50,6 +52,13 @@ _DEPLOY = ("deploy", "station", "serve", "servent", "déploi", "déploy", "deplo
 _GIVE = ("give", "gave", "given", "donat", "send", "sent", "transfer", "provid", "hand", "envoy", "envoi", "don",
          "cède", "cede", "trimi", "dona", "übergeb", "überlass", "schick", "envi", "переда", "отправ", "надісл",
          "надав", "передав")
+
+
+def gives_actively(head: str) -> bool:
+    """True when the words up to the second party give, sell or deliver in the active voice: a giving
+    verb, no buying verb, no passive "by"/"von"/"de către"/"par"/"por"/"від"/"от" before it."""
+    return (any(_has_stem(head, g) for g in (_GIVE, _SELL)) and not _has_stem(head, _BUY)
+            and not _has_stem(head, _BY))
 
 
 def transfer_act(sentence: str) -> bool:

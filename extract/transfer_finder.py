@@ -60,6 +60,8 @@ def _pair(named: list[tuple[int, Any]], stated: list[tuple[str, str]], sentence:
             return b.name, a.name
         if roles.direction(sentence.text, spans_b, spans_a):
             return a.name, b.name
+        if roles.gives_actively(sentence.text[:pb]) and not others:
+            return a.name, b.name  # "Poland has given Ukraine 240 T-72 tanks": the giver is named first
         return None
     if len(named) == 1 and not others:
         pairs = {p for p in stated if names[0] in p}

@@ -162,3 +162,12 @@ def test_a_weapon_the_text_never_names_is_made_up(tmp_path):
     found = _run(tmp_path, "Russia will deliver Su-57 jets to North Korea, Moscow said.\n",
                  [_answer(0, "Russia", "North Korea", "Su-57 fighter jets", "aircraft")], "Russia will deliver")
     assert _triples(found) == {("Russia", "North Korea", "Su-57")}
+
+
+def test_the_giver_is_named_first_in_the_active_voice_only():
+    text = ("Poland bought K2 tanks from South Korea. Poland has given Ukraine more than 240 T-72 tanks. "
+            "Ukraine was given 30 Leopard 1 tanks by Germany.")
+    names = small.candidates(text, "en")
+    found = {(s, r, w.name) for s, r, w, _ in transfer_finder.find([], names, windows.sentences(text))}
+    assert ("Poland", "Ukraine", "T-72") in found
+    assert not any(w == "Leopard 1" and s == "Ukraine" for s, _, w in found)  # passive: not the giver first
