@@ -42,7 +42,7 @@ _BY = ("by ", "von ", "de catre", "de către", "par ", "por ", "від ", "от 
 _FOR = ("for", "für", "pentru", "pour", "para", "для")  # bought on behalf of a recipient
 _SELL = ("sell", "sold ", "sale ", "sales ", "deliver", "supplie", "supply", "vend", "livr", "fourni", "vând", "vinde",
          "vand", "livra", "furniz", "verkauf", "liefer", "venta", "entreg", "suministr", "прода", "постав", "продаж",
-         "باع", "出售", "交付")
+         "باع", "出售", "交付", "geliefert", "zugesagt")
 
 
 # Forces deployed with their own equipment ("Paris a déployé en Roumanie une batterie SAMP/T", "soldiers

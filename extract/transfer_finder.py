@@ -10,6 +10,7 @@ Anything less plain is left out: this adds recall only where precision stays.
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from extract import lexicon, roles
@@ -60,7 +61,9 @@ def _pair(named: list[tuple[int, Any]], stated: list[tuple[str, str]], sentence:
             return b.name, a.name
         if roles.direction(sentence.text, spans_b, spans_a):
             return a.name, b.name
-        if roles.gives_actively(sentence.text[:pb]) and not others:
+        between = sentence.text[pa:pb]
+        one_clause = not re.search(r"[,;:]", between) and len(between.split()) <= 6
+        if roles.gives_actively(between) and one_clause and not others:
             return a.name, b.name  # "Poland has given Ukraine 240 T-72 tanks": the giver is named first
         return None
     if len(named) == 1 and not others:

@@ -171,3 +171,12 @@ def test_the_giver_is_named_first_in_the_active_voice_only():
     found = {(s, r, w.name) for s, r, w, _ in transfer_finder.find([], names, windows.sentences(text))}
     assert ("Poland", "Ukraine", "T-72") in found
     assert not any(w == "Leopard 1" and s == "Ukraine" for s, _, w in found)  # passive: not the giver first
+
+
+def test_german_participles_and_a_clause_between_two_givers():
+    text = ("Seit 2022 hat Deutschland 52 Flakpanzer Gepard an die Ukraine geliefert. "
+            "Bisher hat Deutschland 14 Panzerhaubitzen 2000 geliefert, die Niederlande steuerten acht bei.")
+    names = small.candidates(text, "de")
+    found = {(s, r, w.name) for s, r, w, _ in transfer_finder.find([], names, windows.sentences(text))}
+    assert ("Germany", "Ukraine", "Gepard") in found
+    assert not any(r == "Netherlands" for _, r, _ in found)  # two givers, not a giver and a receiver
