@@ -15,6 +15,7 @@ import signal
 import subprocess
 import sys
 import time
+import types
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -184,6 +185,8 @@ def test_a_missing_embedded_model_fails_once(db, files, monkeypatch):
         raise ModelError(f"model {spec.name}: package part1 is not installed; install its packages")
 
     monkeypatch.setattr(local, "ensure_model", missing)  # never loads a real model
+    # llama-cpp-python is imported before the model is looked for; a venv with only the dev extra lacks it
+    monkeypatch.setitem(sys.modules, "llama_cpp", types.SimpleNamespace(Llama=None))
     result = runner.invoke(app, ["extract", *map(str, files[:3]), "--provider", "local", "--db", str(db), "-q"])
     assert result.exit_code == 2 and result.output.count("is not installed") == 1, result.output
     assert "Traceback" not in result.output
