@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 from rapidfuzz import fuzz
 
 from schemas.names import fold_key as norm  # the spec's key, shared with the gazetteer
@@ -10,7 +12,13 @@ FUZZY_MIN = 90.0
 
 
 def similarity(predicted: str, labels: list[str]) -> float:
-    """Best match of a predicted name against a gold name and its aliases: 100 exact, else ratio."""
+    """Best match of a predicted name against a gold name and its aliases: 100 exact, else ratio.
+    Cached: the matcher asks about the same few names for every pair of records it weighs."""
+    return _similarity(predicted, tuple(labels))
+
+
+@lru_cache(maxsize=1 << 16)
+def _similarity(predicted: str, labels: tuple[str, ...]) -> float:
     p = norm(predicted)
     if not p:
         return 0.0
