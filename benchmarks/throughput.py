@@ -1,15 +1,19 @@
 """Throughput of `--jobs` against a stub with a fixed latency, the store alone, and memory on a corpus.
 
     python benchmarks/throughput.py [--docs 200] [--latency 0.5] [--jobs 1 4 16 64] [--ray-jobs 16]
-                                    [--store-docs 1000] [--rows 1000 100000]
+                                    [--store-docs 1000] [--rows 1000 100000] [--cold]
 
 Prints a table, asserts nothing. Each figure comes from its own subprocess, so peak RSS is that
 configuration's own. The stub (tests/stub_server.py, behaviour `slow`) runs in another process on
 127.0.0.1 so that its threads do not share the client's interpreter.
 
 - live: N documents through `Runner` (worker threads, one writer, a fresh DuckDB file) against the
-  stub. Ideal = min(jobs, N) / latency documents per second. "Outside waiting" is the worker time
-  around the provider calls (validation, grounding, rows) plus the writer's DuckDB time, per document.
+  stub, timed after 2 x jobs warm-up documents (`--cold`: from the start). Ideal = min(jobs, N) /
+  latency documents per second. "Outside waiting" is the worker time around the provider calls
+  (validation, grounding, rows) plus the writer's DuckDB time, per document; both are wall-clock and
+  include waiting for the GIL and for a CPU. "CPU" is the process's CPU time per document (all
+  threads), which depends little on the machine's load; "CPU share" is the share of a core a fixed
+  loop got just before the run (1.0 on an idle core): every wall-clock figure scales with it.
 - store: replayed answers (an in-process provider that answers at once) through the pipeline, then
   the writes alone, timed: documents per second one writer stores.
 - memory: a JSONL corpus of R rows, read in a stream, every row through the pipeline with replayed
@@ -39,7 +43,7 @@ from extract.pipeline import Options  # noqa: E402
 from extract.providers import make_provider  # noqa: E402
 from extract.providers.base import Capability, Provider, Reply, Settings, completion  # noqa: E402
 from extract.ratelimit import Limits, RateLimiter  # noqa: E402
-from extract.runner import Runner  # noqa: E402
+from extract.runner import Runner, RunStats  # noqa: E402
 from extract.shards import ShardWriter  # noqa: E402
 from extract.store import Store  # noqa: E402
 from tests.stub_server import ANSWER, article  # noqa: E402
@@ -88,7 +92,7 @@ def cpu_share(seconds: float = 0.3) -> float:
     return (time.process_time() - cpu) / (time.perf_counter() - start)
 
 
-def one_live(url: str, docs: int, jobs: int) -> dict[str, Any]:
+def one_live(url: str, docs: int, jobs: int, warmup: bool = True) -> dict[str, Any]:
     with tempfile.TemporaryDirectory() as tmp:
         store = Store(Path(tmp) / "bench.duckdb")
         texts = [document_from_text(article(i), source=f"bench#{i}") for i in range(docs)]
@@ -97,6 +101,9 @@ def one_live(url: str, docs: int, jobs: int) -> dict[str, Any]:
             return make_provider("openai-compatible", base_url=url)
 
         runner = Runner(make(), Options(), store, jobs, make, RateLimiter(Limits()))
+        if warmup:  # providers built, lazy imports done, CLDR names loaded: once per process, ~1-2 s here
+            list(runner.run(document_from_text(article(docs + i), source=f"warm#{i}") for i in range(2 * jobs)))
+            runner.stats = RunStats()
         share = cpu_share()
         start, cpu = time.perf_counter(), cpu_s()
         statuses = [r.status for r in runner.run(texts)]
@@ -181,6 +188,32 @@ def child(args: list[str]) -> dict[str, Any]:
     return json.loads(out.stdout.strip().splitlines()[-1])
 
 
+def live(args: argparse.Namespace) -> None:
+    stub = subprocess.Popen([sys.executable, "-c", STUB, str(args.latency)], cwd=ROOT, stdout=subprocess.PIPE,
+                            text=True)
+    try:
+        url = stub.stdout.readline().strip()
+        print(f"\nlive: {args.docs} documents, stub latency {args.latency * 1000:.0f} ms ({url})")
+        print("| jobs | docs/s | ideal | % of ideal | outside waiting, ms/doc (pipeline + store) | CPU, ms/doc "
+              "| CPU share | peak RSS |")
+        print("|---:|---:|---:|---:|---:|---:|---:|---:|")
+        for jobs in args.jobs:
+            r = child(["live", url, str(args.docs), str(jobs), *(["--cold"] if args.cold else [])])
+            rate, ideal = r["ok"] / r["wall_s"], min(jobs, args.docs) / args.latency
+            outside = 1000 * (r["pipeline_s"] + r["store_s"]) / args.docs
+            print(f"| {jobs} | {rate:.1f} | {ideal:.0f} | {100 * rate / ideal:.0f} % | {outside:.1f} "
+                  f"({1000 * r['pipeline_s'] / args.docs:.1f} + {1000 * r['store_s'] / args.docs:.1f}) "
+                  f"| {1000 * r['cpu_s'] / args.docs:.1f} | {r['share']:.2f} | {r['rss_mb']:.0f} MB |", flush=True)
+        for jobs in args.ray_jobs:
+            r = child(["ray", url, str(args.docs), str(jobs)])
+            rate, ideal = r["ok"] / r["wall_s"], min(jobs, args.docs) / args.latency
+            print(f"| ray {jobs} | {rate:.1f} | {ideal:.0f} | {100 * rate / ideal:.0f} % | "
+                  f"{1000 * (r['pipeline_s'] + r['store_s']) / args.docs:.1f} | – | – "
+                  f"| {r['rss_mb']:.0f} MB (driver) |", flush=True)
+    finally:
+        stub.terminate()
+
+
 def store_only(docs: int) -> None:
     r = child(["store", str(docs)])
     print(f"\nstore: {docs} replayed answers: writes alone {r['ok'] / r['store_s']:.0f} docs/s "
@@ -195,43 +228,24 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--docs", type=int, default=200)
     parser.add_argument("--latency", type=float, default=0.5)
-    parser.add_argument("--jobs", type=int, nargs="+", default=[1, 4, 16, 64])
+    parser.add_argument("--jobs", type=int, nargs="*", default=[1, 4, 16, 64], help="none: skip the live part")
     parser.add_argument("--store-docs", type=int, default=1000, help="0: skip the store part")
     parser.add_argument("--rows", type=int, nargs="*", default=[1000, 100_000], help="none: skip the memory part")
     parser.add_argument("--ray-jobs", type=int, nargs="*", default=[], help="also --engine ray at these --jobs")
+    parser.add_argument("--cold", action="store_true",
+                        help="time the live runs from a cold start (default: after 2 x jobs warm-up documents)")
     parser.add_argument("--child", nargs="+", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child:
         kind, *rest = args.child
-        result = {"live": lambda: one_live(rest[0], int(rest[1]), int(rest[2])),
+        result = {"live": lambda: one_live(rest[0], int(rest[1]), int(rest[2]), not args.cold),
                   "ray": lambda: one_ray(rest[0], int(rest[1]), int(rest[2])),
                   "store": lambda: one_store(int(rest[0])), "memory": lambda: one_memory(int(rest[0]))}[kind]()
         print(json.dumps(result))
         return
     print(f"machine: {os.cpu_count()} CPUs; load average {os.getloadavg()[0]:.1f} at start")
-    stub = subprocess.Popen([sys.executable, "-c", STUB, str(args.latency)], cwd=ROOT, stdout=subprocess.PIPE,
-                            text=True)
-    try:
-        url = stub.stdout.readline().strip()
-        print(f"\nlive: {args.docs} documents, stub latency {args.latency * 1000:.0f} ms ({url})")
-        print("| jobs | docs/s | ideal | % of ideal | outside waiting, ms/doc (pipeline + store) | CPU, ms/doc "
-              "| CPU share | peak RSS |")
-        print("|---:|---:|---:|---:|---:|---:|---:|---:|")
-        for jobs in args.jobs:
-            r = child(["live", url, str(args.docs), str(jobs)])
-            rate, ideal = r["ok"] / r["wall_s"], min(jobs, args.docs) / args.latency
-            outside = 1000 * (r["pipeline_s"] + r["store_s"]) / args.docs
-            print(f"| {jobs} | {rate:.1f} | {ideal:.0f} | {100 * rate / ideal:.0f} % | {outside:.1f} "
-                  f"({1000 * r['pipeline_s'] / args.docs:.1f} + {1000 * r['store_s'] / args.docs:.1f}) "
-                  f"| {1000 * r['cpu_s'] / args.docs:.1f} | {r['share']:.2f} | {r['rss_mb']:.0f} MB |", flush=True)
-        for jobs in args.ray_jobs:
-            r = child(["ray", url, str(args.docs), str(jobs)])
-            rate, ideal = r["ok"] / r["wall_s"], min(jobs, args.docs) / args.latency
-            print(f"| ray {jobs} | {rate:.1f} | {ideal:.0f} | {100 * rate / ideal:.0f} % | "
-                  f"{1000 * (r['pipeline_s'] + r['store_s']) / args.docs:.1f} | {r['rss_mb']:.0f} MB (driver) |",
-                  flush=True)
-    finally:
-        stub.terminate()
+    if args.jobs or args.ray_jobs:
+        live(args)
     if args.store_docs:
         store_only(args.store_docs)
     if not args.rows:
