@@ -3,8 +3,7 @@ response model once and keeps the validators' context beside instructor, not in 
 
 import copy
 import json
-from dataclasses import dataclass, field
-from typing import Any, ClassVar
+from typing import Any
 
 import instructor
 import pytest
@@ -14,9 +13,10 @@ from pydantic import ValidationInfo, create_model, field_validator
 from extract.llm import MODES, ReaskPolicy, response_schema, structured
 from extract.load import document_from_text
 from extract.prompt import messages as prompt_messages
-from extract.providers.base import Capability, Provider, Reply
+from extract.providers.base import Capability, Reply
 from schemas.records import Extraction
 from tests.stub_server import ANSWER, article
+from tests.test_llm import Scripted
 
 CONTEXT = {"published": "2024-05-03", "actors": []}
 INVALID = json.dumps({"actors": [{"name": 42, "kind": "planet", "evidence": []}], "transfers": "many"})
@@ -37,23 +37,17 @@ def answer(capability: Capability, text: str) -> ChatCompletion:
         "usage": {"prompt_tokens": 1, "completion_tokens": 1, "total_tokens": 2}})
 
 
-@dataclass
-class Recorder(Provider):
-    """Answers with `texts` in turn and keeps a copy of every request as it was sent."""
+class Recorder(Scripted):
+    """Scripted answers, as a tool call for the tools capability, and a copy of every request as sent
+    (instructor extends the same message list for a re-ask)."""
 
-    name: ClassVar[str] = "recorder"
-    capability: Capability = "json"
-    model: str = "m"
-    texts: list[str] = field(default_factory=list)
-    requests: list[dict] = field(default_factory=list)
-
-    @classmethod
-    def from_settings(cls, settings):
-        return cls()
+    def __init__(self, capability: Capability = "json", texts: list[str] | None = None) -> None:
+        super().__init__(answers=list(texts or []))
+        self.capability = capability  # type: ignore[misc]
 
     def raw_create(self, **request: Any) -> Reply:
         self.requests.append(copy.deepcopy(request))
-        return Reply(answer(self.capability, self.texts.pop(0)), 0.0)
+        return Reply(answer(self.capability, self.answers.pop(0)), 0.0)
 
 
 def before(provider: Recorder, msgs: list[dict], model: type, context: dict) -> list[dict]:
@@ -78,9 +72,9 @@ def test_requests_and_reasks_are_byte_for_byte_those_instructor_sent(capability,
     texts = [INVALID, json.dumps(ANSWER)]  # one re-ask: its messages were never rendered
     for _ in range(2):  # the second call uses the kept schema
         msgs = conversation("Reported in Minsk.")
-        now = Recorder(capability, texts=list(texts))
+        now = Recorder(capability, texts)
         out = structured(now, msgs, Extraction, context, ReaskPolicy(max_retries=1))
-        old = before(Recorder(capability, texts=list(texts)), msgs, Extraction, context)
+        old = before(Recorder(capability, texts), msgs, Extraction, context)
         assert len(now.requests) == 2 and out.result.transfers[0].weapon.name == "S-400"
         assert now.requests == old
 
