@@ -42,16 +42,20 @@ def _strip_marks(ch: str) -> str:
     return "".join(c for c in unicodedata.normalize("NFD", ch) if not unicodedata.combining(c))
 
 
+@lru_cache(maxsize=4096)
+def _piece(ch: str, deep: bool) -> str:
+    """One character folded; cached, since NFD per character is most of the cost of folding an article."""
+    piece = ch.translate(_FOLD)
+    return _strip_marks(piece).casefold() if deep else piece
+
+
 def fold(text: str, deep: bool = False) -> tuple[str, list[int]]:
     """Folded text and, for each folded character, its index in the original."""
     out: list[str] = []
     index: list[int] = []
     prev_space = True
     for i, ch in enumerate(text):
-        piece = ch.translate(_FOLD)
-        if deep:
-            piece = _strip_marks(piece).casefold()
-        for c in piece:
+        for c in _piece(ch, deep):
             if c.isspace():
                 if prev_space:
                     continue
