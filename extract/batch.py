@@ -17,7 +17,6 @@ import dataclasses
 import hashlib
 import io
 import json
-import os
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -29,6 +28,7 @@ from openai.types.chat import ChatCompletion
 from extract.load import Document
 from extract.pipeline import DocResult, Options, extract_document, run_info
 from extract.providers.base import ConfigError, Provider, ProviderError, Reply
+from extract.providers.transport import openai_client
 from extract.redact import safe_url
 from extract.store import GOOD, Store
 
@@ -82,8 +82,7 @@ def client_for(provider: Provider) -> openai.OpenAI:
     base_url = getattr(provider, "base_url", None)
     if provider.name not in ("openai", "openai-compatible"):
         raise ConfigError(f"the Batch API needs provider openai or openai-compatible, not {provider.name!r}")
-    return openai.OpenAI(api_key=os.environ.get("OPENAI_API_KEY") or "not-needed", base_url=base_url,
-                         timeout=120, max_retries=2)
+    return openai_client(base_url, timeout=120, max_retries=2)
 
 
 def settings_of(options: Options) -> dict[str, Any]:

@@ -9,10 +9,8 @@ import time
 from dataclasses import dataclass
 from typing import Any, ClassVar
 
-import openai
-
 from extract.providers.base import Capability, ConfigError, Provider, Reply, Settings
-from extract.providers.transport import RetryPolicy, call, check_completion, guard_http_logs, where
+from extract.providers.transport import RetryPolicy, call, check_completion, guard_http_logs, openai_client, where
 from extract.redact import safe_url
 
 
@@ -42,8 +40,7 @@ class OpenAIProvider(Provider):
         guard_http_logs()
         self._where = where(self.base_url)
         self._policy = RetryPolicy(budget_s=self.timeout_s, attempts=self.attempts)
-        self._client = openai.OpenAI(api_key=key or "not-needed", base_url=self.base_url, timeout=self.timeout_s,
-                                     max_retries=0)
+        self._client = openai_client(self.base_url, self.timeout_s)
 
     def params(self) -> dict[str, Any]:
         # The key stays out, and so do URL userinfo and query strings.
