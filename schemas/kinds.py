@@ -17,11 +17,18 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from enum import Enum
+from functools import cache
 from typing import Any, get_origin
 
 from pydantic import BaseModel
 
 from schemas.records import Actor, Deployment, Meeting, Transfer
+
+
+@cache
+def _is_list(model: type[BaseModel], role: str) -> bool:
+    """Cached: the matcher asks for every pair of records it weighs (hundreds of thousands in an eval)."""
+    return get_origin(model.model_fields[role].annotation) is list
 
 
 @dataclass(frozen=True)
@@ -60,7 +67,7 @@ class Kind:
 
     def many(self, role: str) -> bool:
         """A role holding a list of actors (participants) rather than one (supplier)."""
-        return get_origin(self.model.model_fields[role].annotation) is list
+        return _is_list(self.model, role)
 
     def member(self, role: str) -> str:
         """One member of a list role, as entity links and fact columns call it: participants → participant."""
