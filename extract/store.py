@@ -27,7 +27,7 @@ from typing import Any
 
 import duckdb
 
-from extract import spool
+from extract import schema_seed, spool
 from extract.load import Document
 from extract.redact import redact, safe_url
 from schemas import kinds
@@ -80,6 +80,12 @@ def migrations() -> list[tuple[int, str, str]]:
     return [(int(p.name[:3]), p.name, p.read_text(encoding="utf-8")) for p in files]
 
 
+def _create(path: Path) -> None:
+    """A new database with every migration applied (the template extract.schema_seed copies)."""
+    with Store(path, sandbox=True):
+        pass
+
+
 class Store:
     """`read_only` (and `sandbox`) connections run DuckDB with SANDBOX: no files, no network.
     `lock_wait_s`: how long a write waits for another process holding the file (SITREP_LOCK_WAIT)."""
@@ -94,6 +100,8 @@ class Store:
         _not_sqlite(self.path)
         self._con: duckdb.DuckDBPyConnection | None = None
         if not read_only:
+            if not sandbox and not self.path.exists():
+                schema_seed.seed(self.path, _create)  # a copy of a migrated template, after the first
             self.migrate()
             if not sandbox:
                 self.store_pending()
