@@ -100,7 +100,7 @@ class Store:
         _not_sqlite(self.path)
         self._con: duckdb.DuckDBPyConnection | None = None
         if not read_only:
-            if not sandbox and not self.path.exists():
+            if not sandbox and str(self.path) != ":memory:" and not self.path.exists():
                 schema_seed.seed(self.path, _create)  # a copy of a migrated template, after the first
             self.migrate()
             if not sandbox:
