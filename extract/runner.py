@@ -2,7 +2,8 @@
 
 Why this shape: a remote model spends seconds per answer waiting on the network, so N requests in
 flight give N times the throughput; DuckDB wants one writer, so every write happens on the thread
-that iterates `Runner.run` (one transaction per document, as in the sequential path). Each worker
+that iterates `Runner.run`; answers that finish together share one transaction (Store.write_runs),
+a lone answer gets its own, as in the sequential path. Each worker
 owns its provider (usage and per-request state are per provider), and the run identity comes from
 the same `run_info`, so `--jobs 8` stores exactly what `--jobs 1` stores. At most 2×jobs documents
 are held at a time, so a corpus of any length runs in bounded memory.
@@ -22,7 +23,7 @@ from extract.load import Document
 from extract.pipeline import DocResult, Options, extract_document, run_info
 from extract.providers.base import Provider
 from extract.ratelimit import RateLimiter, attach
-from extract.store import NotStored, RunInfo, Store
+from extract.store import Answer, NotStored, RunInfo, Store
 
 log = logging.getLogger("sitrep.runner")
 RELEASE_AFTER_S = 1.0  # the writer closes the database file when no answer came for this long
@@ -180,24 +181,35 @@ class Runner:
             done = list(wait(pending, return_when=FIRST_COMPLETED).done)
         for future in done:
             del pending[future]
-            yield self._write(future.result())  # a fatal worker error is raised here
+        failed = [f.exception() for f in done if f.exception() is not None]
+        yield from self._write_all([f.result() for f in done if f.exception() is None])
+        if failed:  # a fatal worker error (a 401, say) stops the batch once the good answers are stored
+            raise failed[0]
 
     def _write(self, done: _Done) -> DocResult:
-        result, usage = done.result, done.result.usage
+        return self._write_all([done])[0]
+
+    def _write_all(self, dones: list[_Done]) -> list[DocResult]:
+        """The answers ready together are stored in one transaction (Store.write_runs): a writer
+        that falls behind catches up, and one that keeps up writes each document alone."""
         start = time.perf_counter()
-        if self.store is not None:
-            try:
-                self.store.write_run(result.doc, done.run, usage, done.rows, result.status, result.error)
-            except NotStored as exc:  # disk full, file held: the answer is kept for the next run
-                result = replace(result, status="failed", error=str(exc))
+        outcomes: list[NotStored | None] = [None] * len(dones)
+        if self.store is not None and dones:
+            outcomes = self.store.write_runs([Answer(d.result.doc, d.run, d.result.usage, d.rows, d.result.status,
+                                                     d.result.error) for d in dones])
+        # disk full, file held: the answer is kept for the next run and the document reads failed
+        results = [d.result if failure is None else replace(d.result, status="failed", error=str(failure))
+                   for d, failure in zip(dones, outcomes, strict=True)]
         stats = self.stats
         stats.store_s += time.perf_counter() - start
-        stats.documents += 1
-        stats.provider_s += usage.seconds
-        stats.pipeline_s += max(0.0, done.seconds - usage.seconds)
-        stats.prompt_tokens += usage.prompt_tokens
-        stats.completion_tokens += usage.completion_tokens
-        return result
+        for done in dones:
+            usage = done.result.usage
+            stats.documents += 1
+            stats.provider_s += usage.seconds
+            stats.pipeline_s += max(0.0, done.seconds - usage.seconds)
+            stats.prompt_tokens += usage.prompt_tokens
+            stats.completion_tokens += usage.completion_tokens
+        return results
 
 
 def prefetch(docs: Iterable[Document], provider: Provider, factory: Callable[[], Provider], store: Store,

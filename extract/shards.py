@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from extract.load import Document
-from extract.store import GOOD, RunInfo, Store
+from extract.store import GOOD, Answer, NotStored, RunInfo, Store
 from schemas import kinds
 
 RECORD_TABLES = (*(k.table for k in kinds.kinds()), "evidence")
@@ -45,11 +45,17 @@ class ShardWriter:
 
     def write_run(self, doc: Document, run: RunInfo, usage: Any, rows: dict[str, list[dict]] | None,
                   status: str = "ok", error: str | None = None) -> str:
-        run_id = self._db.write_run(doc, run, usage, rows, status, error)
-        self._pending += 1
+        outcome = self.write_runs([Answer(doc, run, usage, rows, status, error)])[0]
+        if outcome is not None:
+            raise outcome
+        return run.run_id
+
+    def write_runs(self, answers: list[Answer]) -> list[NotStored | None]:
+        outcomes = self._db.write_runs(answers)
+        self._pending += len(answers)
         if self._pending >= self.docs_per_shard:
             self.flush()
-        return run_id
+        return outcomes
 
     def flush(self) -> None:
         """Export what is held as one shard per table, then start empty."""

@@ -1,4 +1,8 @@
-"""DuckDB store: versioned migrations, one transaction per document, idempotent runs.
+"""DuckDB store: versioned migrations, all-or-nothing documents, idempotent runs.
+
+A document's rows are written in one transaction with it. Answers that are ready together (a
+writer behind its workers) share one transaction (group commit): each commit costs an fsync and
+each statement about a millisecond, which caps one-per-document writes near 100 a second here.
 
 A run is identified by (document, provider, model, server address or fixtures folder, prompt hash,
 schema version): extracting the same document again with the same setup finds the run and writes
@@ -19,7 +23,7 @@ import json
 import logging
 import os
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from importlib import resources
 from pathlib import Path
@@ -197,7 +201,7 @@ class Store:
         for path in spool.pending(self.path):
             try:
                 kept = spool.load(path)
-                self._write_run(**{**kept, "run": RunInfo(**kept["run"])})
+                self._write_group([Answer(**{**kept, "run": RunInfo(**kept["run"])})])
             except (duckdb.Error, StoreError, OSError, ValueError, TypeError, KeyError) as exc:
                 log.warning("kept answer %s is still not stored: %s", path, _one_line(exc))
                 self.release()
@@ -208,63 +212,101 @@ class Store:
             log.warning("stored %d answer(s) kept from an earlier run that could not write them", stored)
         return stored
 
-    def add_document(self, doc: Document, new: bool = False) -> None:
-        """`new`: the caller checked in this transaction that the document is not stored; a plain
-        INSERT costs DuckDB a third of one with ON CONFLICT (0.9 against 3 ms of CPU here)."""
-        self.con.execute(
-            "INSERT INTO documents (doc_id, sha256, source, title, language, published, chars, text) "
-            "VALUES (?, ?, ?, ?, ?, ?, ?, ?)" + ("" if new else " ON CONFLICT DO NOTHING"),
-            [doc.doc_id, doc.sha256, doc.source, doc.title, doc.language, doc.published, len(doc.text), doc.text],
-        )
+    def add_document(self, doc: Document) -> None:
+        """The document alone (a batch submit records its inputs before any answer exists)."""
+        row = _document_row(doc)
+        self.con.execute(f"INSERT INTO documents ({', '.join(row)}) VALUES ({', '.join('?' * len(row))}) "
+                         "ON CONFLICT DO NOTHING", list(row.values()))
 
     def write_run(self, doc: Document, run: RunInfo, usage: Any, rows: dict[str, list[dict]] | None,
                   status: str = "ok", error: str | None = None) -> str:
         """Document, run and all its rows in one transaction; replaces an earlier try of the same run,
         except that a failure never replaces a good result. When the write cannot happen, the answer
         is kept (extract.spool) and NotStored names the document."""
-        error = redact(error) if error else error
+        outcome = self.write_runs([Answer(doc, run, usage, rows, status, error)])[0]
+        if outcome is not None:
+            raise outcome
+        return run.run_id
+
+    def write_runs(self, answers: list[Answer]) -> list[NotStored | None]:
+        """Answers the writer holds at once, committed together (group commit): a commit costs an
+        fsync and each statement about a millisecond, so one transaction per document caps a
+        writer near 100 documents per second however small they are. Each document stays all or
+        nothing, and nothing waits for company: a writer that keeps up sees groups of one. If the
+        group cannot be written, each answer is written alone, and one that still fails is kept
+        (extract.spool): the outcome per answer is None (stored) or its NotStored."""
+        answers = [replace(a, error=redact(a.error)) if a.error else a for a in answers]
+        if len(answers) > 1 and len({a.run.run_id for a in answers}) == len(answers):
+            try:
+                self._write_group(answers)
+                return [None] * len(answers)
+            except (duckdb.Error, StoreError) as exc:
+                log.info("a group of %d answers is written one by one: %s", len(answers), _one_line(exc))
+                self.release()  # after a failed commit DuckDB may have invalidated the connection
+        return [self._write_alone(a) for a in answers]
+
+    def _write_alone(self, answer: Answer) -> NotStored | None:
         try:
-            return self._write_run(doc, run, usage, rows, status, error)
+            self._write_group([answer])
+            return None
         except (duckdb.Error, StoreError) as exc:  # the caller names the document (doc.source)
-            self.release()  # after a failed commit DuckDB may have invalidated the connection
-            kept = spool.keep(self.path, doc, run, usage, rows, status, error)
+            self.release()
+            a = answer
+            kept = spool.keep(self.path, a.doc, a.run, a.usage, a.rows, a.status, a.error)
             where = f"the answer is kept in {kept} and the next `sitrep extract` stores it" if kept else \
                 "the answer could not be kept either"
-            raise NotStored(f"not stored ({_one_line(exc, 200)}); {where}") from exc
+            failure = NotStored(f"not stored ({_one_line(exc, 200)}); {where}")
+            failure.__cause__ = exc
+            return failure
 
-    def _write_run(self, doc: Document, run: RunInfo, usage: Any, rows: dict[str, list[dict]] | None,
-                   status: str, error: str | None) -> str:
-        run_id = run.run_id
-        params = json.loads(redact(json.dumps(run.params)))
+    def _write_group(self, answers: list[Answer]) -> None:
+        """One transaction: documents not stored yet, the runs and every row. A stored run of the
+        same identity is replaced, unless this try failed and the stored one is good."""
         with self.transaction():
-            stored, have_doc, load_error = self._write_state(run_id, doc)
-            if status not in GOOD and stored in GOOD:
-                log.warning("%s: this try failed; the stored result of run %s is kept", doc.source, run_id)
-                return run_id
-            if not have_doc:
-                self.add_document(doc, new=True)
-            if load_error:
-                self.con.execute("DELETE FROM load_errors WHERE source = ?", [doc.source])
-            for table in ("evidence", *kinds.names(), "runs") if stored else ():
-                self.con.execute(f"DELETE FROM {table} WHERE run_id = ?", [run_id])
-            self.con.execute(
-                "INSERT INTO runs VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                [run_id, run.doc_id, run.provider, run.model, run.prompt_version, run.prompt_hash,
-                 run.schema_version, json.dumps(params), run.started_at, datetime.now(),
-                 usage.calls, usage.prompt_tokens, usage.completion_tokens, round(usage.seconds, 3),
-                 status, error],
-            )
-            for table, items in (rows or {}).items():
-                self._insert_many(table, [{"run_id": run_id, "doc_id": run.doc_id, **item} for item in items])
-        return run_id
+            runs, docs, load_errors = self._write_state(answers)
+            kept = []
+            for a in answers:
+                if a.status not in GOOD and runs.get(a.run.run_id) in GOOD:
+                    log.warning("%s: this try failed; the stored result of run %s is kept", a.doc.source,
+                                a.run.run_id)
+                else:
+                    kept.append(a)
+            new_docs = {a.doc.doc_id: a.doc for a in kept if a.doc.doc_id not in docs}
+            self._insert_many("documents", [_document_row(d) for d in new_docs.values()])
+            self._delete_in("load_errors", "source", sorted({a.doc.source for a in kept} & load_errors))
+            replaced = [a.run.run_id for a in kept if a.run.run_id in runs]
+            for table in ("evidence", *kinds.names(), "runs") if replaced else ():
+                self._delete_in(table, "run_id", replaced)
+            self._insert_many("runs", [_run_row(a) for a in kept])
+            tables: dict[str, list[dict[str, Any]]] = {}
+            for a in kept:
+                for table, items in (a.rows or {}).items():
+                    tables.setdefault(table, []).extend(
+                        {"run_id": a.run.run_id, "doc_id": a.run.doc_id, **item} for item in items)
+            for table, rows in tables.items():
+                self._insert_many(table, rows)
 
-    def _write_state(self, run_id: str, doc: Document) -> tuple[str | None, bool, bool]:
-        """The stored run's status, whether the document is stored, whether its source has a load
-        error: one query, so that a write pays only for the statements it needs (each costs about
-        a millisecond; a document's write is about eight of them)."""
-        return self.con.execute(
-            "SELECT (SELECT status FROM runs WHERE run_id = ?), EXISTS (SELECT 1 FROM documents WHERE doc_id = ?), "
-            "EXISTS (SELECT 1 FROM load_errors WHERE source = ?)", [run_id, doc.doc_id, doc.source]).fetchone()
+    def _write_state(self, answers: list[Answer]) -> tuple[dict[str, str], set[str], set[str]]:
+        """The stored runs' status, the documents already stored, the sources with a load error:
+        one query, so that a write pays only for the statements it needs (each costs about a
+        millisecond; a document's write is about eight of them)."""
+        def marks(n: int) -> str:
+            return ", ".join("?" * n)
+
+        run_ids = [a.run.run_id for a in answers]
+        doc_ids = sorted({a.doc.doc_id for a in answers})
+        sources = sorted({a.doc.source for a in answers})
+        found = self.con.execute(
+            f"SELECT 'run', run_id, status FROM runs WHERE run_id IN ({marks(len(run_ids))}) "
+            f"UNION ALL SELECT 'doc', doc_id, NULL FROM documents WHERE doc_id IN ({marks(len(doc_ids))}) "
+            f"UNION ALL SELECT 'err', source, NULL FROM load_errors WHERE source IN ({marks(len(sources))})",
+            [*run_ids, *doc_ids, *sources]).fetchall()
+        runs = {key: status for what, key, status in found if what == "run"}
+        return runs, {k for w, k, _ in found if w == "doc"}, {k for w, k, _ in found if w == "err"}
+
+    def _delete_in(self, table: str, column: str, keys: list[str]) -> None:
+        if keys:
+            self.con.execute(f"DELETE FROM {table} WHERE {column} IN ({', '.join('?' * len(keys))})", keys)
 
     def write_load_error(self, source: str, error: str) -> None:
         """A file that never became a document, so that `sitrep runs` lists it (newest try per file)."""
@@ -292,6 +334,33 @@ class Store:
         cur = self.con.execute(sql, params or [])
         cols = [d[0] for d in cur.description] if cur.description else []
         return cols, cur.fetchall() if cur.description else []
+
+
+@dataclass(frozen=True)
+class Answer:
+    """One document's result as the writer holds it: what `Store.write_run` stores."""
+    doc: Document
+    run: RunInfo
+    usage: Any
+    rows: dict[str, list[dict]] | None
+    status: str = "ok"
+    error: str | None = None
+
+
+def _document_row(doc: Document) -> dict[str, Any]:
+    return {"doc_id": doc.doc_id, "sha256": doc.sha256, "source": doc.source, "title": doc.title,
+            "language": doc.language, "published": doc.published, "chars": len(doc.text), "text": doc.text}
+
+
+def _run_row(a: Answer) -> dict[str, Any]:
+    run, usage = a.run, a.usage
+    params = json.loads(redact(json.dumps(run.params)))
+    return {"run_id": run.run_id, "doc_id": run.doc_id, "provider": run.provider, "model": run.model,
+            "prompt_version": run.prompt_version, "prompt_hash": run.prompt_hash,
+            "schema_version": run.schema_version, "params": json.dumps(params), "started_at": run.started_at,
+            "finished_at": datetime.now(), "calls": usage.calls, "prompt_tokens": usage.prompt_tokens,
+            "completion_tokens": usage.completion_tokens, "latency_s": round(usage.seconds, 3),
+            "status": a.status, "error": a.error}
 
 
 class _Tx:
