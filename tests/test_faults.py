@@ -19,6 +19,7 @@ import types
 from collections.abc import Iterator
 from pathlib import Path
 
+import duckdb
 import pytest
 from typer.testing import CliRunner, Result
 
@@ -163,7 +164,7 @@ def test_a_rejected_key_stops_the_batch_once(stub, db, files, seeded):
     stub.when(FAULT, "http401")
     result = extract(stub, db, files[1:4])
     assert result.exit_code == 2
-    assert result.output.count("401") == 1 and len(result.output.strip().splitlines()) == 1, result.output
+    assert result.output.count("HTTP 401") == 1 and len(result.output.strip().splitlines()) == 1, result.output
     assert stub.count(FAULT) == 1  # not retried
     # no request per remaining document: the runner had queued a2 behind a1 (it keeps 2 × --jobs
     # documents in hand), so a2 may have gone out before a1's answer was seen; a3 never does
@@ -222,6 +223,14 @@ def test_another_server_with_the_same_model_is_another_run(stub, db, files, seed
 
 
 # --- processes: kill -9, SIGTERM, two writers, a reader holding the file, a full disk -------------
+def _stored(db: Path, path: Path) -> bool:
+    """Whether `path` is stored with a good run, False while the writer holds the file."""
+    try:
+        return str(path) in good_docs(db)
+    except duckdb.Error:
+        return False
+
+
 def wait_for(condition, seconds: float = 20.0) -> None:
     deadline = time.monotonic() + seconds
     while not condition():
@@ -236,8 +245,8 @@ def test_a_killed_batch_resumes_without_duplicates(sig, stub, db, files, seeded)
     stub.delay_s = 3.0
     proc = cli(["extract", *map(str, files[1:4]), "--base-url", stub.url, "--db", str(db), "-q"])
     wait_for(lambda: stub.count("Report number 2.") >= 1)  # a2's slow answer is on its way…
-    time.sleep(1.5)  # …and a1's answer, in before it, has been written (the writer runs beside the worker)
-    proc.send_signal(sig)
+    wait_for(lambda: _stored(db, files[1]))  # …and a1's answer, in before it, is written (not a fixed sleep:
+    proc.send_signal(sig)  # a loaded machine took longer than 1.5 s); the writer lets go of the file while it waits
     out, err = proc.communicate(timeout=30)
     assert proc.returncode != 0
     if sig == signal.SIGTERM:

@@ -83,7 +83,7 @@ def test_a_rejected_key_stops_the_batch_with_one_message(stub, tmp_path, jobs):
     stub.behaviour = "http401"
     result = extract(corpus(tmp_path, 20), "--base-url", stub.url, "--db", tmp_path / "t.duckdb", "--jobs", jobs)
     assert result.exit_code != 0
-    assert result.output.count("401") == 1 and "Traceback" not in result.output
+    assert result.output.count("HTTP 401") == 1 and "Traceback" not in result.output
     assert stub.requests <= 2 * int(jobs)  # stopped, not one failure per document
 
 
