@@ -149,7 +149,8 @@ def to_gold(doc_id: str, extractions: list[tuple[str, str, dict[str, Any]]]) -> 
             if all(name_key(v) in index for v in values):
                 kept.append(record)
             else:
-                dropped.append(f"{kind[:-1]} {record.evidence[0][:60]!r}: a party is no extracted actor")
+                quote = record.evidence[0][:60] if record.evidence else ""
+                dropped.append(f"{kind[:-1]} {quote!r}: a party is no extracted actor")
         out[kind] = kept
     doc = {"format": "gold/1", "document": {"id": doc_id, "text_file": f"{doc_id}.txt"},
            **{k: [json.loads(r.model_dump_json(exclude_defaults=True)) for r in v] for k, v in out.items()}}
@@ -237,6 +238,24 @@ def _row(label: str, s: Summary, seconds: float | None, tokens: float | None) ->
     return f"{label:12} {f1} {grounding:>9} {sec:>7} {tok:>9}"
 
 
+def _costs_file(out: Path) -> Path:
+    """Per-article seconds and output tokens, beside (not inside) the predictions folder, so that
+    runs over parts of the dev set add up to one table."""
+    return out.parent / f"{out.name}-costs.jsonl"
+
+
+def _peer_costs(out: Path, ids: list[str]) -> tuple[float | None, float | None]:
+    """Mean seconds and output tokens per article over `ids`, the latest line per id winning."""
+    path = _costs_file(out)
+    if not path.exists():
+        return None, None
+    rows = {r["id"]: r for r in map(json.loads, path.read_text().splitlines()) if r["id"] in ids}
+    if not rows:
+        return None, None
+    return (sum(r["seconds"] for r in rows.values()) / len(rows),
+            sum(r["tokens"] for r in rows.values()) / len(rows))
+
+
 def _sitrep_costs(path: Path | None, ids: list[str]) -> tuple[float | None, float | None]:
     if path is None:
         return None, None
@@ -255,48 +274,61 @@ def main() -> None:
     ap.add_argument("--out", type=Path, default=Path("langextract-predictions"))
     ap.add_argument("--chunk-chars", type=int, default=3000, help="LangExtract's max_char_buffer")
     ap.add_argument("--n-ctx", type=int, default=8192)
+    ap.add_argument("--score-only", action="store_true", help="score the predictions already in --out; no model")
     ap.add_argument("--sitrep-predictions", type=Path, help="gold/1 files of sitrep's runs on the same documents")
     ap.add_argument("--sitrep-json", type=Path, help="`sitrep eval --json` output, for sitrep's s/article and tokens")
     args = ap.parse_args()
-
-    from extract import models as registry
-
     samples = _subset(load_dataset(args.gold), args.ids, args.limit)
     args.out.mkdir(parents=True, exist_ok=True)
+    if not args.score_only:
+        run_peer(samples, args.out, args.chunk_chars, args.n_ctx)
+    _report(samples, args.out, args.sitrep_predictions, args.sitrep_json)
+
+
+def run_peer(samples: list[Sample], out: Path, chunk_chars: int, n_ctx: int) -> None:
+    """LangExtract over `samples` on the embedded model; one prediction file and one costs line each."""
+    from extract import models as registry
+
     gguf = registry.ensure_model(registry.default_model())
     port = _free_port()
-    server = start_server(gguf, port, args.n_ctx)
-    seconds: list[float] = []
+    server = start_server(gguf, port, n_ctx)
     try:
         model, tokens = langextract_model(f"http://127.0.0.1:{port}/v1")
         for s in samples:
-            start = time.perf_counter()
+            start, before = time.perf_counter(), sum(tokens)
             try:
-                found = extract_one(model, s.text, args.chunk_chars)
+                found = extract_one(model, s.text, chunk_chars)
             except Exception as exc:  # a peer's failure is a failed document, not a crashed benchmark
                 print(f"{s.id}: LangExtract failed: {exc}", file=sys.stderr)
-                seconds.append(time.perf_counter() - start)
+                found = None
+            cost = {"id": s.id, "seconds": time.perf_counter() - start, "tokens": sum(tokens) - before}
+            with _costs_file(out).open("a", encoding="utf-8") as f:
+                f.write(json.dumps(cost) + "\n")
+            if found is None:
                 continue
-            seconds.append(time.perf_counter() - start)
             doc, dropped = to_gold(s.id, found)
-            (args.out / f"{s.id}.json").write_text(json.dumps(doc, ensure_ascii=False, indent=1), encoding="utf-8")
-            print(f"{s.id}: {len(found)} extractions, {len(dropped)} left out, {seconds[-1]:.0f} s", file=sys.stderr)
+            (out / f"{s.id}.json").write_text(json.dumps(doc, ensure_ascii=False, indent=1), encoding="utf-8")
+            print(f"{s.id}: {len(found)} extractions, {len(dropped)} left out, {cost['seconds']:.0f} s, "
+                  f"{cost['tokens']} tokens", file=sys.stderr, flush=True)
     finally:
         server.terminate()
         server.wait(timeout=30)
+
+
+def _report(samples: list[Sample], out: Path, sitrep_predictions: Path | None, sitrep_json: Path | None) -> None:
+    """Both systems scored by the same `run_eval` on the same documents, printed as one table."""
     with tempfile.TemporaryDirectory() as tmp:
         gold = _gold_copy(samples, Path(tmp) / "gold")
         with Store(Path(tmp) / "peers.duckdb") as store:
-            peer = run_eval(gold, store, predictions=args.out)
-            ours = run_eval(gold, store, predictions=args.sitrep_predictions) if args.sitrep_predictions else None
+            peer = run_eval(gold, store, predictions=out)
+            ours = run_eval(gold, store, predictions=sitrep_predictions) if sitrep_predictions else None
         shutil.rmtree(gold)
     ids = [s.id for s in samples]
     print(f"{len(samples)} documents: {', '.join(ids)}")
     print(f"{'':12} " + " ".join(f"{c:>11}" for c in COLUMNS) + f" {'grounding':>9} {'s/art':>7} {'out tok':>9}")
     if ours is not None:
-        print(_row("sitrep", ours.summary, *_sitrep_costs(args.sitrep_json, ids)))
-    print(_row("langextract", peer.summary, sum(seconds) / len(seconds) if seconds else None,
-               sum(tokens) / len(samples) if samples else None))
+        print(_row("sitrep", ours.summary, *_sitrep_costs(sitrep_json, ids)))
+    print(_row("langextract", peer.summary, *_peer_costs(out, ids)))
     print(f"langextract failed documents: {len(peer.summary.failed)}")
 
 
