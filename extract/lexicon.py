@@ -233,15 +233,29 @@ def category_hint(name: str) -> str | None:
     return None
 
 
+# A character that continues a word: a letter or digit outside the CJK and kana blocks, so that a
+# CJK character next to a name is a boundary too ("S-400防空导弹系统").
+_WORD_CHAR = re.compile(r"[^\W\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af]")
+
+
 @cache
-def _weapon_patterns() -> tuple[tuple[re.Pattern[str], WeaponEntry], ...]:
-    """Every lexicon name and alias as a pattern over folded text, longest first (so "Patriot PAC-3"
-    wins over "PAC-3" and "Leopard 2A6" over "Leopard"). A name is a whole word; a CJK character
-    next to it is a boundary too ("S-400防空导弹系统")."""
+def _weapon_keys() -> tuple[tuple[str, WeaponEntry], ...]:
+    """Every lexicon name and alias over folded text, longest first (so "Patriot PAC-3" wins over
+    "PAC-3" and "Leopard 2A6" over "Leopard"). Plain strings: one compiled pattern per name cost
+    about a second of CPU per process, all of it compiling the same Unicode class."""
     _, index = _weapons()
-    keys = sorted((k for k in index if len(k) >= 2), key=len, reverse=True)
-    edge = r"[^\W\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af]"
-    return tuple((re.compile(rf"(?<!{edge}){re.escape(k)}(?!{edge})"), index[k]) for k in keys)
+    return tuple((k, index[k]) for k in sorted((k for k in index if len(k) >= 2), key=len, reverse=True))
+
+
+def _whole_word(text: str, name: str) -> tuple[int, int] | None:
+    """The first occurrence of `name` in `text` with no word character on either side."""
+    start = text.find(name)
+    while start >= 0:
+        end = start + len(name)
+        if not (start and _WORD_CHAR.match(text, start - 1)) and not _WORD_CHAR.match(text, end):
+            return start, end
+        start = text.find(name, start + 1)
+    return None
 
 
 def weapons_in(text: str) -> list[WeaponEntry]:
@@ -250,11 +264,12 @@ def weapons_in(text: str) -> list[WeaponEntry]:
     model stops after the first."""
     folded = key(text)
     found: list[tuple[int, WeaponEntry]] = []
-    for pattern, entry in _weapon_patterns():
-        m = pattern.search(folded)
-        if m is None:
+    for name, entry in _weapon_keys():
+        span = _whole_word(folded, name)
+        if span is None:
             continue
-        folded = folded[:m.start()] + "\0" * (m.end() - m.start()) + folded[m.end():]  # no overlapping hits
+        start, end = span
+        folded = folded[:start] + "\0" * (end - start) + folded[end:]  # no overlapping hits
         if all(e.id != entry.id for _, e in found):
-            found.append((m.start(), entry))
+            found.append((start, entry))
     return [e for _, e in sorted(found, key=lambda p: p[0])]
