@@ -204,7 +204,7 @@ def extract_document(doc: Document, provider: Provider, store: Store | None = No
     run = run_info(doc, provider, options)
     if store is not None and not options.force and store.run_status(run.run_id) in {"ok", "partial"}:
         return DocResult(doc.source, "skipped", doc, run.run_id)
-    if store is not None:
+    if store is not None and not provider.instant:
         store.release()  # readers may open the database while the model works
     usage, notes, grounding = Usage(), [], evidence.Grounding(doc.text)
     try:

@@ -111,6 +111,9 @@ class Provider(ABC):
 
     name: ClassVar[str] = "base"
     capability: ClassVar[Capability] = "json"
+    # Answers come at once (recorded ones): the store is not let go around the call, since closing
+    # and reopening a DuckDB file costs 20-40 ms and nobody could read in between anyway.
+    instant: ClassVar[bool] = False
     model: str
 
     @classmethod

@@ -44,6 +44,7 @@ def fixture_key(messages: list[dict]) -> tuple[str, str]:
 class ReplayProvider(Provider):
     name: ClassVar[str] = "replay"
     capability: ClassVar[Capability] = "json"
+    instant: ClassVar[bool] = True
     model: str = "replay"
     fixtures: Path = Path("tests/fixtures/replay")
     _served: dict[str, int] = field(default_factory=dict)
