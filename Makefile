@@ -42,12 +42,14 @@ test: install browser
 # of their own (kill -9 and SIGTERM, two writers, a reader holding the file, a file-size limit, a DEBUG
 # log on stderr) or a Ray cluster (`pytest --collect-only -q -m slow` lists them). Needs a venv with
 # the dev extra, e.g. `python3 -m venv .venv && .venv/bin/pip install -e '.[dev]'`, or `make install`.
-# One worker per core (two per core measured no faster here and cost ~12 s more CPU in worker start-up).
+# One worker per core plus one: tests also wait on stub servers and subprocesses, and the spare worker
+# fills those gaps (2 cores: 28 s against 34 s with one per core; two per core cost ~12 s more CPU).
 # Bytecode is cached even where PYTHONDONTWRITEBYTECODE is set (__pycache__ is git-ignored): else each
 # worker compiles the project and pytest rewrites every test module again, ~1.5 s of CPU each.
 test-fast:
 	@$(BIN)/python -c "import pytest, xdist, grimp" 2>/dev/null || { echo "test-fast needs $(VENV) with the dev extra: $(PYTHON) -m venv $(VENV) && $(BIN)/pip install -e '.[dev]'"; exit 2; }
-	env -u PYTHONDONTWRITEBYTECODE $(BIN)/python -m pytest -q -m "not model and not slow" -n auto --dist worksteal
+	env -u PYTHONDONTWRITEBYTECODE $(BIN)/python -m pytest -q -m "not model and not slow" --dist worksteal \
+		-n $$($(BIN)/python -c "import os; print((os.cpu_count() or 1) + 1)")
 
 lint: install
 	$(BIN)/ruff check .

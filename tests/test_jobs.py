@@ -38,7 +38,7 @@ def dump(db):
 
 
 def test_jobs_n_stores_exactly_what_jobs_1_stores(stub, tmp_path):
-    stub.behaviour, stub.delay_s = "slow", 0.25
+    stub.behaviour, stub.delay_s = "slow", 0.1
     path = corpus(tmp_path)
     one = extract(path, "--id-column", "url", "--base-url", stub.url, "--db", tmp_path / "one.duckdb", "-q")
     assert one.exit_code == 0, one.output
