@@ -1,6 +1,8 @@
 """`--jobs N`: concurrent documents against the stub server store exactly what `--jobs 1` stores."""
 
 import json
+import threading
+import time
 
 import duckdb
 import pytest
@@ -96,6 +98,22 @@ def test_progress_and_summary_stay_off_stdout(stub, tmp_path):
     assert "docs/min" not in result.stdout and result.stdout.count("ok ") == 3
 
 
+class _VirtualClock:
+    """Time that advances only when a worker sleeps on it."""
+
+    def __init__(self) -> None:
+        self._now, self._lock = 0.0, threading.Lock()
+
+    def now(self) -> float:
+        with self._lock:
+            return self._now
+
+    def sleep(self, seconds: float) -> None:
+        with self._lock:
+            self._now += seconds
+        time.sleep(0.001)  # let the other workers run
+
+
 def test_a_429_pauses_and_slows_every_worker(stub, tmp_path):
     from extract.load import document_from_text
     from extract.providers import make_provider
@@ -108,7 +126,8 @@ def test_a_429_pauses_and_slows_every_worker(stub, tmp_path):
     def make():
         return make_provider("openai-compatible", base_url=stub.url)
 
-    limiter = RateLimiter(Limits())
+    clock = _VirtualClock()  # the learned limit's waits pass at once (real seconds: 2-9 s per run)
+    limiter = RateLimiter(Limits(), clock=clock.now, sleep=clock.sleep)
     runner = Runner(make(), None, None, jobs=3, factory=make, limiter=limiter)
     results = list(runner.run(document_from_text(article(i)) for i in range(6)))
     runner.close()
