@@ -110,9 +110,19 @@ class RayRunner(Runner):
             if self.store is not None:
                 self.store.release()
             ready, _ = ray.wait(list(pending), num_returns=1)
+        others = [ref for ref in pending if ref not in ready]
+        if others:  # whatever else has finished is written in the same transaction (group commit)
+            ready += ray.wait(others, num_returns=len(others), timeout=0)[0]
+        done, failure = [], None
         for ref in ready:
             idle.append(pending.pop(ref)[1])
-            yield self._write(_get(ray, ref))
+            try:
+                done.append(_get(ray, ref))
+            except Exception as exc:  # a fatal error (a 401) stops the run once the good answers are stored
+                failure = failure or exc
+        yield from self._write_all(done)
+        if failure is not None:
+            raise failure
 
 
 def _get(ray: Any, refs: Any) -> Any:
