@@ -109,8 +109,8 @@ class _VirtualClock:
             return self._now
 
     def sleep(self, seconds: float) -> None:
-        with self._lock:
-            self._now += seconds
+        with self._lock:  # at least 1 ms: a wait of 1e-17 (float rounding) would not move 1.5 s on
+            self._now += max(seconds, 0.001)
         time.sleep(0.001)  # let the other workers run
 
 
