@@ -137,14 +137,14 @@ def test_a_429_pauses_and_slows_every_worker(stub, tmp_path):
 
 
 def test_eval_with_jobs_stores_and_scores_what_jobs_1_does(stub, tmp_path):
-    """On 9 of the 25 dev articles (every third): all 25 took a fifth of the fast suite's time."""
+    """On 5 of the 25 dev articles (every fifth, 4 languages): all 25 took a fifth of the fast suite's time."""
     import shutil
 
     from tests.conftest import ROOT
 
     gold = tmp_path / "gold"
     gold.mkdir()
-    for path in sorted((ROOT / "evals" / "gold").glob("*.gold.json"))[::3]:
+    for path in sorted((ROOT / "evals" / "gold").glob("*.gold.json"))[::5]:
         shutil.copy(path, gold)
         shutil.copy(path.with_name(path.name.replace(".gold.json", ".txt")), gold)
     stub.behaviour, stub.delay_s = "slow", 0.1
@@ -158,7 +158,7 @@ def test_eval_with_jobs_stores_and_scores_what_jobs_1_does(stub, tmp_path):
         scores = json.loads(report.read_text())
         out[jobs] = (dump(db)["runs"], [scores[k] for k in ("documents", "f1", "strict", "lenient", "failed")],
                      stub.max_in_flight)
-    assert out["1"][0] == out["4"][0] and len(out["1"][0]) == 9
+    assert out["1"][0] == out["4"][0] and len(out["1"][0]) == 5
     assert out["1"][1] == out["4"][1]
     assert out["1"][2] == 1 and out["4"][2] >= 2
 
