@@ -118,11 +118,9 @@ class RayRunner(Runner):
             idle.append(pending.pop(ref)[1])
             try:
                 done.append(_get(ray, ref))
-            except Exception as exc:  # a fatal error (a 401) stops the run once the good answers are stored
+            except Exception as exc:  # a worker's fatal error: raised once its round is stored
                 failure = failure or exc
-        yield from self._write_all(done)
-        if failure is not None:
-            raise failure
+        yield from self._store_round(done, failure)
 
 
 def _get(ray: Any, refs: Any) -> Any:

@@ -179,12 +179,21 @@ class Runner:
             if self.store is not None:
                 self.store.release()  # reopening costs 15-40 ms, too much to pay per document
             done = list(wait(pending, return_when=FIRST_COMPLETED).done)
+        good, failure = [], None
         for future in done:
             del pending[future]
-        failed = [f.exception() for f in done if f.exception() is not None]
-        yield from self._write_all([f.result() for f in done if f.exception() is None])
-        if failed:  # a fatal worker error (a 401, say) stops the batch once the good answers are stored
-            raise failed[0]
+            if (exc := future.exception()) is None:
+                good.append(future.result())
+            else:
+                failure = failure or exc
+        yield from self._store_round(good, failure)
+
+    def _store_round(self, dones: list[_Done], failure: BaseException | None) -> Iterator[DocResult]:
+        """The answers one round finished, stored together; then a fatal worker error (a 401, say)
+        stops the batch, after the good answers of its round are stored."""
+        yield from self._write_all(dones)
+        if failure is not None:
+            raise failure
 
     def _write(self, done: _Done) -> DocResult:
         return self._write_all([done])[0]

@@ -215,7 +215,7 @@ class Store:
     def add_document(self, doc: Document) -> None:
         """The document alone (a batch submit records its inputs before any answer exists)."""
         row = _document_row(doc)
-        self.con.execute(f"INSERT INTO documents ({', '.join(row)}) VALUES ({', '.join('?' * len(row))}) "
+        self.con.execute(f"INSERT INTO documents ({', '.join(row)}) VALUES ({_marks(len(row))}) "
                          "ON CONFLICT DO NOTHING", list(row.values()))
 
     def write_run(self, doc: Document, run: RunInfo, usage: Any, rows: dict[str, list[dict]] | None,
@@ -251,8 +251,8 @@ class Store:
             return None
         except (duckdb.Error, StoreError) as exc:  # the caller names the document (doc.source)
             self.release()
-            a = answer
-            kept = spool.keep(self.path, a.doc, a.run, a.usage, a.rows, a.status, a.error)
+            kept = spool.keep(self.path, answer.doc, answer.run, answer.usage, answer.rows, answer.status,
+                              answer.error)
             where = f"the answer is kept in {kept} and the next `sitrep extract` stores it" if kept else \
                 "the answer could not be kept either"
             failure = NotStored(f"not stored ({_one_line(exc, 200)}); {where}")
@@ -290,23 +290,20 @@ class Store:
         """The stored runs' status, the documents already stored, the sources with a load error:
         one query, so that a write pays only for the statements it needs (each costs about a
         millisecond; a document's write is about eight of them)."""
-        def marks(n: int) -> str:
-            return ", ".join("?" * n)
-
         run_ids = [a.run.run_id for a in answers]
         doc_ids = sorted({a.doc.doc_id for a in answers})
         sources = sorted({a.doc.source for a in answers})
         found = self.con.execute(
-            f"SELECT 'run', run_id, status FROM runs WHERE run_id IN ({marks(len(run_ids))}) "
-            f"UNION ALL SELECT 'doc', doc_id, NULL FROM documents WHERE doc_id IN ({marks(len(doc_ids))}) "
-            f"UNION ALL SELECT 'err', source, NULL FROM load_errors WHERE source IN ({marks(len(sources))})",
+            f"SELECT 'run', run_id, status FROM runs WHERE run_id IN ({_marks(len(run_ids))}) "
+            f"UNION ALL SELECT 'doc', doc_id, NULL FROM documents WHERE doc_id IN ({_marks(len(doc_ids))}) "
+            f"UNION ALL SELECT 'err', source, NULL FROM load_errors WHERE source IN ({_marks(len(sources))})",
             [*run_ids, *doc_ids, *sources]).fetchall()
         runs = {key: status for what, key, status in found if what == "run"}
         return runs, {k for w, k, _ in found if w == "doc"}, {k for w, k, _ in found if w == "err"}
 
     def _delete_in(self, table: str, column: str, keys: list[str]) -> None:
         if keys:
-            self.con.execute(f"DELETE FROM {table} WHERE {column} IN ({', '.join('?' * len(keys))})", keys)
+            self.con.execute(f"DELETE FROM {table} WHERE {column} IN ({_marks(len(keys))})", keys)
 
     def write_load_error(self, source: str, error: str) -> None:
         """A file that never became a document, so that `sitrep runs` lists it (newest try per file)."""
@@ -325,7 +322,7 @@ class Store:
         for row in rows:
             groups.setdefault(tuple(row), []).append(row)
         for cols, group in groups.items():
-            marks = ", ".join(["(" + ", ".join("?" for _ in cols) + ")"] * len(group))
+            marks = ", ".join([f"({_marks(len(cols))})"] * len(group))
             self.con.execute(f"INSERT INTO {table} ({', '.join(cols)}) VALUES {marks}",
                              [row[c] for row in group for c in cols])
 
@@ -345,6 +342,11 @@ class Answer:
     rows: dict[str, list[dict]] | None
     status: str = "ok"
     error: str | None = None
+
+
+def _marks(n: int) -> str:
+    """`n` query parameters, for IN lists and VALUES rows."""
+    return ", ".join("?" * n)
 
 
 def _document_row(doc: Document) -> dict[str, Any]:
