@@ -21,7 +21,7 @@ import logging
 import os
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, Field, create_model
 
@@ -41,7 +41,12 @@ MAX_QUOTE = 300
 MAX_ANSWER_TOKENS = 700  # about ten records; the grammar cannot stop a model that keeps listing
 # Ingredients that can be switched off for the ablation table (SITREP_SMALL_ABLATE=a,b); part of the
 # run's identity through variant().
-ABLATIONS = ("windows", "lexicon", "roles", "persons")
+ABLATIONS = ("windows", "lexicon", "roles", "persons", "caps")
+# Records per answer. A window batch rarely states more than three meetings or deployments, and the
+# 1.5B model, once past them, repeats itself until the token limit (the loop guard fired 14 times in
+# 25 dev articles, nearly all in these two lists). Transfers keep a long cap: lists of systems are real.
+CAPS = {"transfers": 12, "meetings": 3, "deployments": 3}
+SHORT_TEXT = 60  # characters for free-text fields (forces, place): a description, not a paragraph
 
 
 def ablated() -> frozenset[str]:
@@ -109,15 +114,21 @@ def response_model(kind: str, sentence_ids: list[int], names: Names) -> type[Bas
         person = _enum([c.name for c in names.people])
         item = create_model("MeetingItem", sentence=(sentence, ...),
                             participants=(list[person], Field(min_length=2, max_length=6)),  # type: ignore[valid-type]
-                            format=(MeetingFormat, ...), place=(str | None, None), certainty=(Certainty, ...))
+                            format=(MeetingFormat, ...), place=(_short() | None, None), certainty=(Certainty, ...))
     else:
         if len(names.forces) < 2:
             return None
         force = _enum([c.name for c in names.forces])
         item = create_model("DeploymentItem", sentence=(sentence, ...), sender=(force, ...), host=(force, ...),
-                            forces=(str, ...), size=(int | None, None),
+                            forces=(_short(), ...), size=(int | None, None),
                             certainty=(Certainty, ...))
-    return create_model(f"{kind.title()}Answer", **{kind: (list[item], Field(default_factory=list, max_length=12))})
+    cap = 12 if "caps" in ablated() else CAPS[kind]
+    return create_model(f"{kind.title()}Answer", **{kind: (list[item], Field(default_factory=list, max_length=cap))})
+
+
+def _short() -> Any:
+    """A free-text field the grammar ends after SHORT_TEXT characters (unbounded with caps ablated)."""
+    return str if "caps" in ablated() else Annotated[str, Field(max_length=SHORT_TEXT)]
 
 
 def extract_chunk(provider: Provider, doc: Document, text: str, options: Any, notes: list[str],
