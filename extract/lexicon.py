@@ -39,6 +39,7 @@ class WeaponEntry:
     name: str
     category: str  # schemas.Category value
     aliases: tuple[str, ...] = ()
+    origin: str | None = None  # ISO alpha-3 of the state that builds it: a state never receives its own
 
 
 @cache
@@ -177,8 +178,8 @@ def actor_surface_forms() -> Iterator[tuple[str, ActorEntry, str]]:
 
 @cache
 def _weapons() -> tuple[list[WeaponEntry], dict[str, WeaponEntry]]:
-    entries = [WeaponEntry(w["id"], w["name"], w["category"], tuple(w.get("aliases", [])))
-               for w in _load("weapons.json")["weapons"]]
+    entries = [WeaponEntry(w["id"], w["name"], w["category"], tuple(w.get("aliases", [])),
+                           w.get("origin")) for w in _load("weapons.json")["weapons"]]
     index: dict[str, WeaponEntry] = {}
     for entry in entries:
         for name in (entry.name, entry.id, *entry.aliases):

@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from extract import lexicon, roles
+from extract import lexicon, origin, roles
 from extract.mentions import inflected_demonym
 from extract.weapon_lists import specific_weapons
 from extract.windows import Sentence
@@ -91,7 +91,9 @@ def find(seeds: list[Transfer], names: Any, sents: list[Sentence]) -> list[tuple
         named = _named(names, sentence)
         others = _others(names, named, sentence)
         pair = _pair(named, stated, sentence, others)
-        if pair is None or pair[0] == pair[1]:
-            continue
-        out += [(pair[0], pair[1], Weapon(name=e.name, category=e.category), sentence) for e in weapons]
+        for e in weapons:
+            this = origin.maker_pair(names, sentence.text, [c.name for _, c in named], e.name) if pair is None else \
+                origin.turned(*pair, e.name, names)
+            if this is not None and this[0] != this[1]:
+                out.append((this[0], this[1], Weapon(name=e.name, category=e.category), sentence))
     return out

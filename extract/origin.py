@@ -1,0 +1,56 @@
+"""Where a weapon comes from: the lexicon's `origin` (the state whose industry builds it).
+
+Why: the 1.5B model and word order both get direction wrong ("Serbia → China: FK-3", "Indonesia →
+France: Rafale"), and a sentence often names only the buyer ("Thailand's Chinese submarine", "the
+KN-23 … to support Russian forces"). A state does not receive the systems its own industry builds,
+so a record with the maker as recipient is turned; the maker is the supplier of a new system whose
+sentence names it (or its adjective) and one other state. Soviet-era designs, multinational
+programmes and generic words have no origin and are left alone.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from extract import lexicon
+
+
+def country(names: Any, party: str) -> str | None:
+    cand = names.get(party)
+    return cand.country if cand is not None else None
+
+
+def turned(supplier: str, recipient: str, weapon: str, names: Any) -> tuple[str, str]:
+    """(supplier, recipient), turned when the recipient is the state that builds the weapon and the
+    supplier is not."""
+    entry = lexicon.weapon(weapon)
+    maker = entry.origin if entry is not None else None
+    if maker and country(names, recipient) == maker and country(names, supplier) not in (None, maker):
+        return recipient, supplier
+    return supplier, recipient
+
+
+def _states_here(names: Any, sentence_text: str, named: list[str]) -> set[str]:
+    """The document's state candidates this sentence names or qualifies with an adjective
+    ("Chinese-made", "russische", "nord-coreeni")."""
+    from extract.mentions import find_demonyms  # mentions imports lexicon; kept lazy like the finder's callers
+
+    plain = re.sub(r"(?<=\w)-(?:made|built|designed|produced)\b", " made", sentence_text)
+    found = {c.name for c in find_demonyms(plain)}
+    return {n for n in (*named, *found) if (c := names.get(n)) is not None and c.kind == "state"}
+
+
+def maker_pair(names: Any, sentence_text: str, named: list[str], weapon: str) -> tuple[str, str] | None:
+    """(maker, buyer) for a sentence about a new system that names its maker's state (or the maker's
+    adjective) and exactly one other state, else None."""
+    entry = lexicon.weapon(weapon)
+    if entry is None or not entry.origin:
+        return None
+    states = _states_here(names, sentence_text, named)
+    maker = [s for s in states if names.get(s).country == entry.origin]
+    others = [s for s in states if names.get(s).country != entry.origin]
+    if len(maker) == 1 and len(others) == 1:
+        return maker[0], others[0]
+    return None
+
