@@ -197,7 +197,7 @@ def strip_accents(text: str) -> str:
 # --- persons --------------------------------------------------------------------------------------
 _UPPER = r"[A-ZÀ-ÖØ-ÞĀ-ſȘȚА-ЯЁЄІЇҐ]"
 _LOWER = r"[a-zß-öø-ÿā-ſșțа-яёєіїґ]"
-_NAME_TOKEN = rf"{_UPPER}{_LOWER}+(?:-{_UPPER}?{_LOWER}+)*"
+_NAME_TOKEN = rf"(?:(?:al|el|ad|as|ash|ar|az)-)?{_UPPER}{_LOWER}+(?:-{_UPPER}?{_LOWER}+)*"  # "al-Sisi"
 _PARTICLE = r"(?:de|da|do|dos|du|van|von|der|den|al|bin|ibn|la|le|el)"
 _GAP = r"[^\S\n]+"  # names do not run across lines (headlines, captions)
 _PERSON = re.compile(rf"(?<![\w\-'’])({_NAME_TOKEN}(?:{_GAP}(?:{_PARTICLE}{_GAP})?{_NAME_TOKEN}){{1,3}})(?![\w\-'’])")
@@ -266,6 +266,16 @@ def _titled(text: str, start: int, end: int) -> bool:
     return any(_is_title_word(w) for w in before + after)
 
 
+def _appositive_title(text: str, start: int) -> bool:
+    """The name follows a comma whose clause names a title: "der Sprecher des Außenministeriums in
+    Kairo, Ahmed Abu Zeid" (German capitalises every noun, so only a title lets a name in)."""
+    head = text[max(0, start - 90):start]
+    if not re.search(r",\s*$", head):
+        return False
+    clause = re.split(r"[.;:!?\n]", head.rstrip().rstrip(","))[-1]
+    return any(_is_title_word(w) for w in _WORD.findall(clause)[-8:])
+
+
 def find_persons(text: str, titled: bool = True, lang: str | None = None) -> list[Candidate]:
     """Persons named with at least two capitalised words (first name and surname), not in the
     gazetteer; with `titled`, only those with a title nearby at least once. Later mentions of
@@ -288,7 +298,8 @@ def find_persons(text: str, titled: bool = True, lang: str | None = None) -> lis
         start = m.start(1) + m.group(1).index(words[0])
         end = start + len(name) if text[start:start + len(name)] == name else m.end(1)
         previous = _WORD.findall(text[max(0, start - 40):start])[-1:]
-        if lang in CAPITALISED_NOUNS and not (previous and _is_title_word(previous[0])):
+        if lang in CAPITALISED_NOUNS and not (previous and _is_title_word(previous[0])) \
+                and not _appositive_title(text, start):
             continue
         key = _person_key(name, people)
         cand = people.setdefault(key, Candidate(name, "person", None))

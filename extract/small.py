@@ -85,6 +85,8 @@ def candidates(text: str, lang: str | None) -> Names:
     known = {c.name for c in found}
     found += [c for c in find_demonyms(text) if c.name not in known]
     people = find_persons(text, True, lang) if "persons" not in ablated() else []
+    taken = [(m.start, m.end) for c in found if c.kind == "person" for m in c.mentions]
+    people = [p for p in people if not all(any(a <= m.start < b for a, b in taken) for m in p.mentions)]
     people = sorted([*[c for c in found if c.kind == "person"], *people], key=lambda c: c.first)
     every = sorted([*[c for c in found if c.kind != "person"], *people], key=lambda c: c.first)
     parties = [c for c in every if c.kind in roles.PARTY_KINDS and not roles.is_not_party(c.name)]
