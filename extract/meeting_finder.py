@@ -135,9 +135,27 @@ def find(names: Any, sents: list[Sentence]) -> list[tuple[list[str], Sentence]]:
         if len(people) < 2 and _THE_TWO.search(lexicon.key(sentence.text)) and sentence.index > 0:
             both = persons_in(names, sents, sentence.index - 1, sentence.index)  # "the two leaders signed"
             people = both if len(both) == 2 else people
+        if len(people) == 1 and subjectless(sentence.text) and sentence.index > 0:
+            before = [p for p in persons_in(names, sents, sentence.index - 1, sentence.index - 1) if p not in people]
+            people = [before[0], *people] if len(before) == 1 else people  # "S-a întâlnit … cu președintele rus"
         if 2 <= len(people) <= MAX_PEOPLE:
             out.append((people, sentence))
     return out
+
+
+_REFLEXIVE = {"s", "se", "sa", "si", "a", "au", "sich", "ся"}  # "S-a întâlnit", "Se reunió"
+
+
+def subjectless(sentence: str) -> bool:
+    """The sentence opens with its meeting verb ("S-a întâlnit cu …", "Se reunió con …", "Встретился
+    с …"): the subject is the person of the sentence before (languages that drop subject pronouns)."""
+    words = lexicon.key(sentence).split()[:3]
+    while words and words[0] in _REFLEXIVE:
+        words = words[1:]
+    if not words:
+        return False
+    head = words[0]
+    return any(head.startswith(lexicon.key(s).strip()) for s in MEET if not _CJK.search(s))
 
 
 def jaccard(a: list[str], b: list[str]) -> float:

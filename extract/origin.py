@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from extract import lexicon
+from extract import lexicon, roles
 
 
 def country(names: Any, party: str) -> str | None:
@@ -41,16 +41,25 @@ def _states_here(names: Any, sentence_text: str, named: list[str]) -> set[str]:
     return {n for n in (*named, *found) if (c := names.get(n)) is not None and c.kind == "state"}
 
 
-def maker_pair(names: Any, sentence_text: str, named: list[str], weapon: str) -> tuple[str, str] | None:
+def maker_pair(names: Any, sentence: Any, named: list[str], weapon: str) -> tuple[str, str] | None:
     """(maker, buyer) for a sentence about a new system that names its maker's state (or the maker's
-    adjective) and exactly one other state, else None."""
+    adjective) and exactly one other state that it does not name as a source or a place ("forces in
+    Ukraine", "din Ucraina"), else None."""
     entry = lexicon.weapon(weapon)
     if entry is None or not entry.origin:
         return None
-    states = _states_here(names, sentence_text, named)
+    states = _states_here(names, sentence.text, named)
     maker = [s for s in states if names.get(s).country == entry.origin]
-    others = [s for s in states if names.get(s).country != entry.origin]
+    others = [s for s in states if names.get(s).country != entry.origin and not _only_source(names.get(s), sentence)]
     if len(maker) == 1 and len(others) == 1:
         return maker[0], others[0]
     return None
 
+
+
+def _only_source(cand: Any, sentence: Any) -> bool:
+    """Every mention of the party in the sentence follows "from"/"in" ("din", "из", "aus"): it is
+    where something comes from or happens, never the buyer."""
+    spots = [m.start - sentence.start for m in cand.mentions if sentence.start <= m.start < sentence.end]
+    words = (*roles.FROM, *roles.LOCATIVE, "din", "из", "з", "із", "en")
+    return bool(spots) and all(roles.preceded_by(sentence.text, p, words) for p in spots)

@@ -202,6 +202,9 @@ def _meetings(items: list[Any], names: Any, sents: list, text: str, roles_on: bo
 
     def note(people: list[str], sentence: windows.Sentence) -> None:
         found = dates.month(sentence.text, published) if roles_on else None
+        if roles_on and found is None and meeting_finder.subjectless(sentence.text):
+            before = [dates.month(s.text, published) for s in sents[max(0, sentence.index - 2):sentence.index]]
+            found = next((m for m in reversed(before) if m), None)  # "În septembrie 2023, Kim … S-a întâlnit"
         if found:
             months.setdefault(frozenset(people), {}).setdefault(found, sentence)
 
