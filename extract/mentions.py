@@ -343,12 +343,15 @@ def _person_key(name: str, people: dict[str, Candidate]) -> str:
     return k
 
 
+_MADE_IN = re.compile(r"(?<=\w)-(?=(?:made|built|designed|produced|supplied)\b)")
+
+
 def find_demonyms(text: str) -> list[Candidate]:
     """States named only by an adjective ("secretarul american", "North Korean troops"): candidates
     for a role, with the adjective's offsets; they become actors only when an event uses them."""
     table = lexicon.demonyms()
     found: dict[str, Candidate] = {}
-    tokens = _tokens(text)
+    tokens = _tokens(_MADE_IN.sub(" ", text))  # "Chinese-made": the adjective alone (same offsets)
     i = 0
     while i < len(tokens):
         for n in (2, 1):

@@ -10,7 +10,6 @@ programmes and generic words have no origin and are left alone.
 
 from __future__ import annotations
 
-import re
 from typing import Any
 
 from extract import lexicon, roles
@@ -36,23 +35,24 @@ def _states_here(names: Any, sentence_text: str, named: list[str]) -> set[str]:
     ("Chinese-made", "russische", "nord-coreeni")."""
     from extract.mentions import find_demonyms  # mentions imports lexicon; kept lazy like the finder's callers
 
-    plain = re.sub(r"(?<=\w)-(?:made|built|designed|produced)\b", " made", sentence_text)
-    found = {c.name for c in find_demonyms(plain)}
+    found = {c.name for c in find_demonyms(sentence_text)}
     return {n for n in (*named, *found) if (c := names.get(n)) is not None and c.kind == "state"}
 
 
 def maker_pair(names: Any, sentence: Any, named: list[str], weapon: str) -> tuple[str, str] | None:
     """(maker, buyer) for a sentence about a new system that names its maker's state (or the maker's
     adjective) and exactly one other state that it does not name as a source or a place ("forces in
-    Ukraine", "din Ucraina"), else None."""
+    Ukraine", "din Ucraina"), one of the two by adjective only ("Chinese-made", "forțele ruse"), else
+    None. Two states named outright may both be givers ("Deutschland hat … geliefert, die Niederlande
+    steuerten acht bei"): that is left to the model and the stated pairs."""
     entry = lexicon.weapon(weapon)
     if entry is None or not entry.origin:
         return None
     states = _states_here(names, sentence.text, named)
     maker = [s for s in states if names.get(s).country == entry.origin]
     others = [s for s in states if names.get(s).country != entry.origin and not _only_source(names.get(s), sentence)]
-    if len(maker) == 1 and len(others) == 1:
-        return maker[0], others[0]
+    if len(maker) == 1 and len(others) == 1 and not (maker[0] in named and others[0] in named):
+        return maker[0], others[0]  # one side by adjective only: two named states may be two givers
     return None
 
 
