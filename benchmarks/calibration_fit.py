@@ -19,8 +19,6 @@ import os
 import random
 from pathlib import Path
 
-import numpy as np
-
 from evals.dataset import load_dataset
 from evals.score import ece
 from evals.task import evaluate
@@ -63,7 +61,7 @@ def _mapped(maps: dict, pairs: Pairs) -> list[tuple[float, int]]:
     out = []
     for kind, values in pairs.items():
         found = maps.get(kind)
-        out += [(float(np.interp(x, found["x"], found["y"])) if found else x, y) for x, y in values]
+        out += [(calibrate.apply(found, x) if found else x, y) for x, y in values]
     return out
 
 

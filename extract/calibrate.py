@@ -44,8 +44,11 @@ def calibrated(provider: str, model: str, kind: str, raw: float) -> float:
     """The calibrated probability for a raw score; the raw score when no map was fitted for this
     provider, model and record type."""
     found = _maps()["maps"].get(map_key(provider, model, kind))
-    if not found:
-        return raw
+    return apply(found, raw) if found else raw
+
+
+def apply(found: dict[str, list[float]], raw: float) -> float:
+    """One fitted map (its thresholds) applied to a raw score."""
     return round(float(np.interp(raw, found["x"], found["y"])), 3)
 
 

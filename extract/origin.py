@@ -12,7 +12,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from extract import lexicon, roles
+from extract import roles
+from extract.lexicon import WeaponEntry
+from extract.mentions import find_demonyms
 
 
 def country(names: Any, party: str) -> str | None:
@@ -20,10 +22,9 @@ def country(names: Any, party: str) -> str | None:
     return cand.country if cand is not None else None
 
 
-def turned(supplier: str, recipient: str, weapon: str, names: Any) -> tuple[str, str]:
+def turned(supplier: str, recipient: str, entry: WeaponEntry | None, names: Any) -> tuple[str, str]:
     """(supplier, recipient), turned when the recipient is the state that builds the weapon and the
     supplier is not."""
-    entry = lexicon.weapon(weapon)
     maker = entry.origin if entry is not None else None
     if maker and country(names, recipient) == maker and country(names, supplier) not in (None, maker):
         return recipient, supplier
@@ -33,20 +34,17 @@ def turned(supplier: str, recipient: str, weapon: str, names: Any) -> tuple[str,
 def _states_here(names: Any, sentence_text: str, named: list[str]) -> set[str]:
     """The document's state candidates this sentence names or qualifies with an adjective
     ("Chinese-made", "russische", "nord-coreeni")."""
-    from extract.mentions import find_demonyms  # mentions imports lexicon; kept lazy like the finder's callers
-
     found = {c.name for c in find_demonyms(sentence_text)}
     return {n for n in (*named, *found) if (c := names.get(n)) is not None and c.kind == "state"}
 
 
-def maker_pair(names: Any, sentence: Any, named: list[str], weapon: str) -> tuple[str, str] | None:
+def maker_pair(names: Any, sentence: Any, named: list[str], entry: WeaponEntry) -> tuple[str, str] | None:
     """(maker, buyer) for a sentence about a new system that names its maker's state (or the maker's
     adjective) and exactly one other state that it does not name as a source or a place ("forces in
     Ukraine", "din Ucraina"), one of the two by adjective only ("Chinese-made", "forțele ruse"), else
     None. Two states named outright may both be givers ("Deutschland hat … geliefert, die Niederlande
     steuerten acht bei"): that is left to the model and the stated pairs."""
-    entry = lexicon.weapon(weapon)
-    if entry is None or not entry.origin:
+    if not entry.origin:
         return None
     states = _states_here(names, sentence.text, named)
     maker = [s for s in states if names.get(s).country == entry.origin]

@@ -66,6 +66,17 @@ def transfer_act(sentence: str) -> bool:
     return any(_has_stem(sentence, group) for group in (_BUY, _SELL, _GIVE))
 
 
+# Goods on the move ("trains loaded with munitions transiting from X to Y"): with a route that names
+# both ends, these say as much as a giving verb does.
+_MOVE = ("transit", "tranzit", "ship", "carr", "load", "încărc", "incarc", "transport", "arriv", "sosit", "ajuns",
+         "achemin", "перевоз", "доставл", "прибыл", "прибув", "везл", "шли ")
+
+
+def moves_goods(sentence: str) -> bool:
+    """True when a word of the sentence carries, ships or brings something somewhere."""
+    return _has_stem(sentence, _MOVE)
+
+
 def own_equipment(sentence: str, context: str = "") -> bool:
     """True when the sentence deploys forces and neither it nor its context (the sentences around
     it) gives, sells or buys anything."""

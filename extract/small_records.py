@@ -66,9 +66,9 @@ def _transfers(items: list[Any], names: Any, sents: list, text: str, notes: list
         if roles_on and roles.direction(sentence.text, _spans_in(names.get(supplier), sentence),
                                         _spans_in(names.get(recipient), sentence)):
             supplier, recipient = recipient, supplier
-        if roles_on and lexicon_on:
-            supplier, recipient = origin.turned(supplier, recipient, weapon_name, names)
         entry = lexicon.weapon(weapon_name) if lexicon_on else None
+        if roles_on and lexicon_on:
+            supplier, recipient = origin.turned(supplier, recipient, entry, names)
         if entry is not None:
             weapon_name, category = entry.name, entry.category
         elif lexicon_on:
@@ -313,7 +313,8 @@ def build(answers: dict[str, list[Any]], names: Any, sents: list, text: str, not
         n for m in meetings for n in m.participants} | {n for d in deployments for n in (d.sender, d.host)}
     direct = {c.name for c in names.all
               if any(not _demonym_only(c, m) and not any(b.start <= m.start < b.end for b in bad) for m in c.mentions)}
-    direct = {n for n in direct if n in used or _in_scope(names.get(n), sents)}
+    near = {i for kind in windows.TYPES for i in windows.windows(sents, kind, neighbours=0)}
+    direct = {n for n in direct if n in used or _in_scope(names.get(n), sents, near)}
     actors = [_actor(c, sents, text, c.name in used) for c in names.all if (c.name in used or c.name in direct)
               and not (roles_on and c.kind == "person" and (not_a_person(c.name) or byline_only(c, text)))]
     seen: set[str] = set()
@@ -321,12 +322,12 @@ def build(answers: dict[str, list[Any]], names: Any, sents: list, text: str, not
     return Extraction.model_construct(actors=unique, transfers=transfers, meetings=meetings, deployments=deployments)
 
 
-def _in_scope(cand: Candidate, sents: list) -> bool:
-    """An actor no record uses is listed when it is named more than once or near an event trigger;
-    a state named once in passing ("as Sweden and Israel did") takes part in nothing."""
+def _in_scope(cand: Candidate, sents: list, near: set[int]) -> bool:
+    """An actor no record uses is listed when it is named more than once or in a sentence with an
+    event trigger (`near`); a state named once in passing ("as Sweden and Israel did") takes part in
+    nothing."""
     if cand.kind == "person" or len({m.start for m in cand.mentions}) > 1:
         return True
-    near = {i for kind in windows.TYPES for i in windows.windows(sents, kind, neighbours=0)}
     return any(s.index in near for s in sents for m in cand.mentions if s.start <= m.start < s.end)
 
 

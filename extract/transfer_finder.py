@@ -15,7 +15,7 @@ from typing import Any
 
 from extract import lexicon, origin, roles
 from extract.mentions import inflected_demonym
-from extract.weapon_lists import specific_weapons
+from extract.weapon_lists import generic_weapons, specific_weapons
 from extract.windows import Sentence
 from schemas.records import Transfer, Weapon
 
@@ -79,17 +79,10 @@ def _pair(named: list[tuple[int, Any]], stated: list[tuple[str, str]], sentence:
     return None
 
 
-# Goods on the move ("trains loaded with munitions transiting from X to Y"): with a route that names
-# both ends, these say as much as a giving verb does.
-_MOVE = ("transit", "tranzit", "ship", "carr", "load", "încărc", "incarc", "transport", "arriv", "sosit", "ajuns",
-         "achemin", "перевоз", "доставл", "прибыл", "прибув", "везл", "шли ")
-
-
 def _route(names: Any, sentence: Sentence) -> tuple[str, str] | None:
     """(A, B) when the sentence moves goods "from A to B" ("din Coreea de Nord către Rusia"): A named
     after a "from" word, B after a "to" word, later in the sentence, both states."""
-    if not (roles.transfer_act(sentence.text) or any(f" {lexicon.key(m)}" in f" {lexicon.key(sentence.text)}"
-                                                      for m in _MOVE)):
+    if not (roles.transfer_act(sentence.text) or roles.moves_goods(sentence.text)):
         return None
     named = [(p, c) for p, c in _named(names, sentence) if c.kind == "state"]
     source = [(p, c) for p, c in named if roles.preceded_by(sentence.text, p, (*roles.FROM, "din"))]
@@ -104,7 +97,7 @@ def routed(sents: list[Sentence], names: Any) -> list[tuple[str, str, Weapon, Se
     article uses is a transfer without a named system."""
     out = []
     for sentence in sents:
-        generic = [e for e in lexicon.weapons_in(sentence.text) if e.name == e.name.lower()]
+        generic = generic_weapons(sentence.text)
         pair = _route(names, sentence) if generic else None
         if pair is not None:
             out += [(*pair, Weapon(name=e.name, category=e.category), sentence) for e in generic]
@@ -124,8 +117,8 @@ def find(seeds: list[Transfer], names: Any, sents: list[Sentence]) -> list[tuple
         others = _others(names, named, sentence)
         pair = _pair(named, stated, sentence, others)
         for e in weapons:
-            this = origin.maker_pair(names, sentence, [c.name for _, c in named], e.name) if pair is None else \
-                origin.turned(*pair, e.name, names)
+            this = origin.maker_pair(names, sentence, [c.name for _, c in named], e) if pair is None else \
+                origin.turned(*pair, e, names)
             if this is not None and this[0] != this[1]:
                 out.append((this[0], this[1], Weapon(name=e.name, category=e.category), sentence))
     return out + routed(sents, names)

@@ -63,6 +63,11 @@ def specific_weapons(text: str) -> list[lexicon.WeaponEntry]:
     return [e for e in lexicon.weapons_in(text) if not _is_generic(e)]
 
 
+def generic_weapons(text: str) -> list[lexicon.WeaponEntry]:
+    """The generic words ("artillery shells", "rockets") a text mentions."""
+    return [e for e in lexicon.weapons_in(text) if _is_generic(e)]
+
+
 def siblings(sents: list[Sentence], around: set[int]) -> Iterator[tuple[Weapon, Sentence]]:
     """Every weapon named in the given sentences and in the lists they head or belong to, with the
     sentence that names it."""

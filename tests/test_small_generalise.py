@@ -27,10 +27,11 @@ def test_every_lexicon_origin_is_a_state_code():
 def test_the_maker_is_never_the_recipient():
     text = "Serbia and China held an air-defence exercise. The FK-3 batteries were shown in Belgrade."
     names = small.candidates(text, "en")
-    assert origin.turned("Serbia", "China", "FK-3", names) == ("China", "Serbia")
-    assert origin.turned("China", "Serbia", "FK-3", names) == ("China", "Serbia")
+    fk3, mig21 = lexicon.weapon("FK-3"), lexicon.weapon("MiG-21")
+    assert origin.turned("Serbia", "China", fk3, names) == ("China", "Serbia")
+    assert origin.turned("China", "Serbia", fk3, names) == ("China", "Serbia")
     # no origin (a Soviet-era design built in several states): left as the model said
-    assert origin.turned("Serbia", "Russia", "MiG-21", names) == ("Serbia", "Russia")
+    assert origin.turned("Serbia", "Russia", mig21, names) == ("Serbia", "Russia")
 
 
 def test_a_sentence_naming_the_maker_by_adjective_and_a_buyer_is_their_transfer():
