@@ -25,7 +25,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, Field, create_model
 
-from extract import calibrate, roles, windows
+from extract import calibrate, roles, slots, windows
 from extract.llm import ExtractionFailed, ReaskPolicy, reask_defaults, structured
 from extract.load import Document
 from extract.mentions import Candidate, find_actors, find_demonyms, find_persons
@@ -41,7 +41,7 @@ MAX_QUOTE = 300
 MAX_ANSWER_TOKENS = 700  # about ten records; the grammar cannot stop a model that keeps listing
 # Ingredients that can be switched off for the ablation table (SITREP_SMALL_ABLATE=a,b); part of the
 # run's identity through variant().
-ABLATIONS = ("windows", "lexicon", "roles", "persons", "caps")
+ABLATIONS = ("windows", "lexicon", "roles", "persons", "caps", "slots")
 # Records per answer. A window batch rarely states more than three meetings or deployments, and the
 # 1.5B model, once past them, repeats itself until the token limit (the loop guard fired 14 times in
 # 25 dev articles, nearly all in these two lists). Transfers keep a long cap: lists of systems are real.
@@ -99,33 +99,54 @@ def _enum(values: list[str]) -> Any:
     return Literal[tuple(dict.fromkeys(values))]  # type: ignore[valid-type]
 
 
-def response_model(kind: str, sentence_ids: list[int], names: Names) -> type[BaseModel] | None:
-    """The answer schema for one event type of one document; None when the type cannot occur
-    (fewer than two names that could fill its roles)."""
+def item_model(kind: str, sentence_ids: list[int], names: Names) -> type[BaseModel] | None:
+    """One record of an event type for one document; None when the type cannot occur (fewer than
+    two names that could fill its roles)."""
     sentence = _enum(sentence_ids)
     if kind == "transfers":
         if len(names.parties) < 2:
             return None
         party = _enum([c.name for c in names.parties])
-        item = create_model("TransferItem", sentence=(sentence, ...), supplier=(party, ...), recipient=(party, ...),
+        return create_model("TransferItem", sentence=(sentence, ...), supplier=(party, ...), recipient=(party, ...),
                             weapon=(str, ...), category=(Category, ...),
                             quantity=(int | None, None), status=(Status, ...), certainty=(Certainty, ...))
-    elif kind == "meetings":
+    if kind == "meetings":
         if len(names.people) < 2:
             return None
         person = _enum([c.name for c in names.people])
-        item = create_model("MeetingItem", sentence=(sentence, ...),
+        return create_model("MeetingItem", sentence=(sentence, ...),
                             participants=(list[person], Field(min_length=2, max_length=6)),  # type: ignore[valid-type]
                             format=(MeetingFormat, ...), place=(_short() | None, None), certainty=(Certainty, ...))
-    else:
-        if len(names.forces) < 2:
-            return None
-        force = _enum([c.name for c in names.forces])
-        item = create_model("DeploymentItem", sentence=(sentence, ...), sender=(force, ...), host=(force, ...),
-                            forces=(_short(), ...), size=(int | None, None),
-                            certainty=(Certainty, ...))
+    if len(names.forces) < 2:
+        return None
+    force = _enum([c.name for c in names.forces])
+    return create_model("DeploymentItem", sentence=(sentence, ...), sender=(force, ...), host=(force, ...),
+                        forces=(_short(), ...), size=(int | None, None),
+                        certainty=(Certainty, ...))
+
+
+def response_model(kind: str, sentence_ids: list[int], names: Names) -> type[BaseModel] | None:
+    """The answer schema for one event type of one document: a capped list of its records."""
+    item = item_model(kind, sentence_ids, names)
+    if item is None:
+        return None
     cap = 12 if "caps" in ablated() else CAPS[kind]
     return create_model(f"{kind.title()}Answer", **{kind: (list[item], Field(default_factory=list, max_length=cap))})
+
+
+def questions(kind: str, ids: list[int], sents: list[windows.Sentence], names: Names
+              ) -> list[tuple[str, type[BaseModel], list[Any]]]:
+    """(question, schema, slots) for one event type of one window batch. Transfers are asked per named
+    system when the batch's transfer sentences name any (extract/slots.py), in groups of MAX_SLOTS;
+    otherwise, and for the other types, as one list."""
+    found = slots.weapons(sents, ids) if kind == "transfers" and "slots" not in ablated() else []
+    item = item_model(kind, ids, names) if found else None
+    if item is None:
+        model = response_model(kind, ids, names)
+        return [(TASKS[kind], model, [])] if model is not None else []
+    party = item.model_fields["supplier"].annotation
+    groups = [found[i:i + slots.MAX_SLOTS] for i in range(0, len(found), slots.MAX_SLOTS)]
+    return [(TASKS["slots"], slots.response_model(group, party, item), group) for group in groups]
 
 
 def _short() -> Any:
@@ -147,13 +168,12 @@ def extract_chunk(provider: Provider, doc: Document, text: str, options: Any, no
         prefix = user_message(doc, names, [sents[i] for i in batch])
         for kind in windows.TYPES:
             ids = [i for i in batch if i in set(wanted[kind])]
-            model = response_model(kind, ids, names) if ids else None
-            if model is None:
-                continue
-            msgs = [{"role": "system", "content": SYSTEM},
-                    {"role": "user", "content": f"{prefix}\n\n{TASKS[kind]}"}]
-            answer = _call(provider, msgs, model, options, notes, usage)
-            answers[kind] += getattr(answer, kind, []) if answer is not None else []
+            for task, model, group in questions(kind, ids, sents, names) if ids else []:
+                msgs = [{"role": "system", "content": SYSTEM},
+                        {"role": "user", "content": f"{prefix}\n\n{task}"}]
+                answer = _call(provider, msgs, model, options, notes, usage)
+                if answer is not None:
+                    answers[kind] += slots.stated(answer, group) if group else getattr(answer, kind, [])
     from extract.small_records import build  # the record rules live apart from the model calls
 
     extraction = build(answers, names, sents, text, notes, lexicon_on="lexicon" not in ablated(),
