@@ -58,8 +58,8 @@ def persons_in(names: Any, sents: list[Sentence], lo: int, hi: int) -> list[str]
     people = [c for c in names.people if c.kind == "person" and not not_a_person(c.name)]
     hits = []
     for cand in people:
-        spots = [m.start for m in cand.mentions if start <= m.start < end]
-        if spots:
+        spots = [m.start for m in cand.mentions if start <= m.start < end and not _speaks_for(text, m.start - start)]
+        if spots:  # "Putin's spokesman … the talks between Vladimir Putin and …": the second mention
             hits.append((min(spots), cand.name))
             continue
         pos = _surname_at(cand.name, text)

@@ -14,9 +14,11 @@ from dataclasses import dataclass, field
 from functools import cache
 
 from extract import lexicon
+from extract.demonyms import demonym_of
 
 MAX_WORDS = 6
 _WORD = re.compile(r"\w+(?:['’\-]\w+)*", re.UNICODE)
+_POSSESSIVE = re.compile(r"\w['’]s$")  # English possessive: the name is the word before it
 _ELISION = re.compile(r"(?:[ldjmnstc]|qu|dell|all|nell|sull|dall)['’]", re.IGNORECASE)
 _CJK = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af]")
 _ARABIC_PREFIX = ("و", "ب", "ل", "ف", "وال", "بال", "لل")
@@ -168,14 +170,16 @@ def find_actors(text: str, lang: str | None = None) -> list[Candidate]:
 
 
 def _tokens(text: str) -> list[tuple[int, int]]:
-    """Word spans; an elided article is its own word ("l'OTAN" → "l'", "OTAN")."""
+    """Word spans; an elided article is its own word ("l'OTAN" → "l'", "OTAN"), an English possessive
+    is left out ("Ukraine's" → "Ukraine")."""
     spans = []
     for m in _WORD.finditer(text):
         elided = _ELISION.match(m.group())
+        end = m.end() - 2 if _POSSESSIVE.search(m.group()) else m.end()  # "Russia's Far East": Russia
         if elided and elided.end() < len(m.group()):
-            spans += [(m.start(), m.start() + elided.end()), (m.start() + elided.end(), m.end())]
+            spans += [(m.start(), m.start() + elided.end()), (m.start() + elided.end(), end)]
         else:
-            spans.append((m.start(), m.end()))
+            spans.append((m.start(), end))
     return spans
 
 
@@ -359,7 +363,7 @@ def find_demonyms(text: str) -> list[Candidate]:
             word = text[start:end]
             if len(word) < 3 or (word.isupper() and len(word) <= CASE_SENSITIVE_MAX):
                 continue
-            entry = table.get(lexicon.key(word))
+            entry = table.get(lexicon.key(word)) if n == 2 else demonym_of(word)
             if entry is not None:
                 cand = found.setdefault(entry.name, Candidate(entry.name, entry.kind, entry.country))
                 cand.mentions.append(Mention(start, end, word))
@@ -367,28 +371,6 @@ def find_demonyms(text: str) -> list[Candidate]:
                 break
         i += 1
     return sorted(found.values(), key=lambda c: c.first)
-
-
-@cache
-def _demonym_stems() -> dict[str, lexicon.ActorEntry]:
-    """Cyrillic adjectives of nationality less their ending ("иранск" from "иранские"): Russian and
-    Ukrainian decline them ("иранских ракет", "американським")."""
-    stems: dict[str, lexicon.ActorEntry] = {}
-    for k, entry in lexicon.demonyms().items():
-        if " " not in k and len(k) >= 7 and "\u0400" <= k[0] <= "\u04ff":
-            stems.setdefault(k[:-2], entry)
-    return stems
-
-
-def inflected_demonym(word: str) -> lexicon.ActorEntry | None:
-    """The state of a declined Cyrillic adjective of nationality ("иранских" → Iran), or None."""
-    k = lexicon.key(word)
-    if not k or not ("\u0400" <= k[0] <= "\u04ff"):
-        return None
-    for cut in range(len(k) - 1, max(len(k) - 4, 4), -1):
-        if k[:cut] in _demonym_stems():
-            return _demonym_stems()[k[:cut]]
-    return None
 
 
 @cache

@@ -11,7 +11,17 @@ from __future__ import annotations
 
 from typing import Any
 
-from extract import calibrate, dates, lexicon, meeting_finder, origin, roles, transfer_finder, windows
+from extract import (
+    calibrate,
+    dates,
+    deployment_finder,
+    lexicon,
+    meeting_finder,
+    origin,
+    roles,
+    transfer_finder,
+    windows,
+)
 from extract.mentions import Candidate, byline_only, find_demonyms, not_a_person
 from extract.weapon_lists import siblings
 from schemas.fields import Location, Range, When
@@ -283,7 +293,24 @@ def _deployments(items: list[Any], names: Any, sents: list, text: str, roles_on:
             forces=item.forces.strip() or "forces",
             size=Range(min=item.size, max=item.size) if item.size and item.size > 0 else None,
             certainty=item.certainty, confidence=calibrate.raw_score("deployments", features))
+    if roles_on:
+        _found_deployments(out, names, sents, text)
     return list(out.values())
+
+
+def _found_deployments(out: dict[tuple, Deployment], names: Any, sents: list, text: str) -> None:
+    """Deployments the model did not state, from sentences whose forces and host are plain
+    (extract/deployment_finder.py)."""
+    for sender, host, sentence in deployment_finder.find(names, sents):
+        if (sender, host) in out:
+            continue
+        amount = deployment_finder.size(sentence.text)
+        features = {"sender_near": True, "host_near": True, "inferred": True}
+        out[(sender, host)] = Deployment(
+            evidence=[_quote(text, sentence)], sender=sender, host=host, forces=deployment_finder.forces(sentence.text),
+            size=Range(min=amount, max=amount) if amount else None,
+            certainty=deployment_finder.certainty(sents, sentence.index),
+            confidence=calibrate.raw_score("deployments", features))
 
 
 def _actor(cand: Candidate, sents: list, text: str, used: bool) -> Actor:

@@ -14,7 +14,7 @@ import re
 from typing import Any
 
 from extract import lexicon, origin, roles
-from extract.mentions import inflected_demonym
+from extract.demonyms import demonym_of
 from extract.weapon_lists import generic_weapons, specific_weapons
 from extract.windows import Sentence
 from schemas.records import Transfer, Weapon
@@ -39,7 +39,7 @@ def _others(names: Any, named: list[tuple[int, Any]], sentence: Sentence) -> boo
     if any(sentence.start <= m.start < sentence.end for c in names.parties if c.name not in known for m in c.mentions):
         return True
     words = sentence.text.split()
-    states = {e.name for w in words if (e := lexicon.demonyms().get(lexicon.key(w)) or inflected_demonym(w))}
+    states = {e.name for w in words if (e := demonym_of(w))}
     return bool(states - known)
 
 

@@ -57,7 +57,9 @@ def test_a_deployment_needs_both_parties_near_its_sentence():
                      lexicon_on=True, roles_on=True).deployments
 
     assert [(d.sender, d.host) for d in deployments(1)] == [("North Korea", "Russia")]
-    assert deployments(3) == []  # "Reproduction is forbidden …" names neither party
+    # "Reproduction is forbidden …" names neither party: the model's record goes; the one the finder reads
+    # from the sentence that states it (extract/deployment_finder.py) stays, with that sentence as evidence
+    assert [d.evidence for d in deployments(3)] == [[sents[1].text]]
 
 
 def test_persons_by_surname_or_by_title_and_nationality():
