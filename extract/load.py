@@ -195,7 +195,16 @@ _CUT_MARKERS = re.compile(
 _FURNITURE = re.compile(
     r"^(drepturi de autor|copyright|©|all rights reserved|tous droits réservés|reclamă|advertisement|"
     r"publicité|share this|distribuie|retele sociale|rețele sociale|ultimele articole|related articles|"
-    r"read more|citește și|newsletter|cookie)",
+    r"read more|citește și|newsletter|cookie|"
+    # "read also" links and labelled photo captions: page furniture, never a fact of the article
+    r"(?:also read|read also|related reading|related:|see also|more on this|à lire aussi|lire aussi|"
+    r"voir aussi|mehr zum thema|lesen sie auch|lee también|leer también|ver también|lea también|vezi și|"
+    r"citiți și|citeste si|leggi anche|читайте также|читайте також|читати також|смотрите также|"
+    r"اقرأ أيضا|اقرأ أيضاً|اقرأ ايضا|延伸阅读|相关阅读|相关报道|相关新闻|"
+    r"photo caption|caption|bildunterschrift|légende|legendă|legenda|pie de foto|didascalia|подпись к фото|"
+    r"підпис до фото|تعليق الصورة|图片说明|图注)\s*[:：\-–—]|"
+    r"(?:subscribe to|sign up for|abonnez-vous|abonează-te|abonnieren sie|suscríbete|подпишитесь|підпишіться|"
+    r"اشترك في|订阅))",
     re.IGNORECASE,
 )
 

@@ -19,6 +19,10 @@ from extract.weapon_lists import generic_weapons, specific_weapons
 from extract.windows import Sentence
 from schemas.records import Transfer, Weapon
 
+# A comma and a coordinating conjunction: where a second clause with its own subject may begin.
+_CLAUSE = re.compile(r"[,;]\s+(?=(?:and|while|but|whereas|et|mais|alors que|și|iar|dar|und|während|aber|y|mientras|"
+                     r"pero|и|а|но|і|та)\s)", re.IGNORECASE)
+
 
 def _named(names: Any, sentence: Sentence) -> list[tuple[int, Any]]:
     """Parties the sentence names (not as the place of an event), with their first offset in it."""
@@ -110,15 +114,30 @@ def find(seeds: list[Transfer], names: Any, sents: list[Sentence]) -> list[tuple
     stated = list(dict.fromkeys((t.supplier, t.recipient) for t in seeds))
     out = []
     for sentence in sents:
-        weapons = specific_weapons(sentence.text)
-        if not weapons or not roles.transfer_act(sentence.text) or roles.own_equipment(sentence.text):
-            continue
-        named = _named(names, sentence)
-        others = _others(names, named, sentence)
-        pair = _pair(named, stated, sentence, others)
-        for e in weapons:
-            this = origin.maker_pair(names, sentence, [c.name for _, c in named], e) if pair is None else \
-                origin.turned(*pair, e, names)
-            if this is not None and this[0] != this[1]:
-                out.append((this[0], this[1], Weapon(name=e.name, category=e.category), sentence))
+        for part in clauses(sentence, names):
+            weapons = specific_weapons(part.text)
+            if not weapons or not roles.transfer_act(part.text) or roles.own_equipment(part.text):
+                continue
+            named = _named(names, part)
+            others = _others(names, named, part)
+            pair = _pair(named, stated, part, others)
+            for e in weapons:
+                this = origin.maker_pair(names, part, [c.name for _, c in named], e) if pair is None else \
+                    origin.turned(*pair, e, names)
+                if this is not None and this[0] != this[1]:
+                    out.append((this[0], this[1], Weapon(name=e.name, category=e.category), sentence))
     return out + routed(sents, names)
+
+
+def clauses(sentence: Sentence, names: Any) -> list[Sentence]:
+    """The sentence's coordinated clauses when each gives, sells or buys and names a party on its own
+    ("… vessels bought from Italy's Fincantieri, and Turkey has delivered Atmaca missiles …": Italy
+    sold the vessels, not the missiles); otherwise the sentence whole ("…, and it has taken delivery
+    of J-10C fighters": "it" is the first clause's buyer). Offsets stay those of the text."""
+    cuts = [m.start() for m in _CLAUSE.finditer(sentence.text)]
+    if not cuts:
+        return [sentence]
+    bounds = [0, *cuts, len(sentence.text)]
+    parts = [Sentence(sentence.index, sentence.start + a, sentence.start + b, sentence.text[a:b])
+             for a, b in zip(bounds, bounds[1:], strict=False)]
+    return parts if all(roles.transfer_act(p.text) and _named(names, p) for p in parts) else [sentence]

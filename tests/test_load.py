@@ -104,3 +104,14 @@ def test_prompt_text_is_computed_once(monkeypatch):
     calls.clear()  # language and title detection read the text too
     assert doc.prompt_text == doc.prompt_text and "NASAMS" in doc.prompt_text
     assert len(calls) == 1
+
+
+def test_read_also_links_and_labelled_captions_are_furniture():
+    """The gold convention: "read also" links, labelled photo captions and subscription lines give no
+    record; a sentence that merely uses the word stays."""
+    furniture = ["Also read: China to supply 40 J-35 fighters to Pakistan", "Lire aussi : la France livre des Rafale",
+                 "Mehr zum Thema: Neutralität im Wandel", "Читайте також: Польща отримала F-35",
+                 "Photo caption: A KAAN mock-up at Indo Defence.", "Bildunterschrift: Eine M-346 in Venegono.",
+                 "اقرأ أيضا: مصر تتسلم طائرات رافال", "Subscribe to our Asia Defence Weekly newsletter."]
+    body = ["Germany delivered IRIS-T SLM to Ukraine.", "The caption contest was won by Poland."]
+    assert strip_boilerplate("\n".join([*furniture, *body])) == "\n".join(body)

@@ -111,3 +111,13 @@ def test_answer_caps_per_event_type(monkeypatch):
     assert '"maxLength": 60' in place
     monkeypatch.setenv("SITREP_SMALL_ABLATE", "caps")
     assert cap("meetings") == 12
+
+
+def test_each_coordinated_clause_keeps_its_own_parties():
+    text = ("Jakarta, 12 June 2025\n\nThe navy received two patrol vessels bought from Italy's Fincantieri, and "
+            "Turkey has delivered Atmaca missiles for Indonesian warships.")
+    assert [(s, r, w) for s, r, w in _found(text) if w == "Atmaca"] == [("Turkey", "Indonesia", "Atmaca")]
+    # a clause with only a pronoun for its buyer is read with the clause before it
+    text = ("Islamabad, 3 May 2025\n\nPakistan remains the largest buyer of Chinese weapons, and it has taken "
+            "delivery of J-10C fighters.")
+    assert _found(text) == [("China", "Pakistan", "J-10")]
