@@ -25,7 +25,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, Field, create_model
 
-from extract import calibrate, roles, slots, windows
+from extract import calibrate, person_forms, roles, slots, windows
 from extract.llm import ExtractionFailed, ReaskPolicy, reask_defaults, structured
 from extract.load import Document
 from extract.mentions import Candidate, find_actors, find_demonyms, find_persons
@@ -87,7 +87,7 @@ def candidates(text: str, lang: str | None) -> Names:
     people = find_persons(text, True, lang) if "persons" not in ablated() else []
     taken = [(m.start, m.end) for c in found if c.kind == "person" for m in c.mentions]
     people = [p for p in people if not all(any(a <= m.start < b for a, b in taken) for m in p.mentions)]
-    people = sorted([*[c for c in found if c.kind == "person"], *people], key=lambda c: c.first)
+    people = person_forms.merged([*[c for c in found if c.kind == "person"], *people])  # declined Cyrillic names
     every = sorted([*[c for c in found if c.kind != "person"], *people], key=lambda c: c.first)
     parties = [c for c in every if c.kind in roles.PARTY_KINDS and not roles.is_not_party(c.name)]
     forces = [c for c in parties if c.kind in roles.FORCE_KINDS]
