@@ -41,12 +41,20 @@ MAX_QUOTE = 300
 MAX_ANSWER_TOKENS = 700  # about ten records; the grammar cannot stop a model that keeps listing
 # Ingredients that can be switched off for the ablation table (SITREP_SMALL_ABLATE=a,b); part of the
 # run's identity through variant().
-ABLATIONS = ("windows", "lexicon", "roles", "persons", "caps", "slots")
+ABLATIONS = ("windows", "lexicon", "roles", "persons", "caps", "slots", "deployment_finder")
 # Records per answer. A window batch rarely states more than three meetings or deployments, and the
 # 1.5B model, once past them, repeats itself until the token limit (the loop guard fired 14 times in
 # 25 dev articles, nearly all in these two lists). Transfers keep a long cap: lists of systems are real.
 CAPS = {"transfers": 12, "meetings": 3, "deployments": 3}
 SHORT_TEXT = 60  # characters for free-text fields (forces, place): a description, not a paragraph
+
+
+def asked() -> tuple[str, ...]:
+    """The event types the model is asked about. Deployments are read by rule
+    (extract/deployment_finder.py): on 45 articles the rules alone scored F1 0.93 / 0.50 / 0.73 / 0.50
+    per split against 0.80 / 0.00 / 0.22 / 0.00 for the model's answers, which named weapons as forces
+    and the first two states as the parties; not asking also saves about a third of the calls."""
+    return tuple(k for k in windows.TYPES if k != "deployments" or "deployment_finder" in ablated())
 
 
 def ablated() -> frozenset[str]:
@@ -161,12 +169,12 @@ def extract_chunk(provider: Provider, doc: Document, text: str, options: Any, no
     names = candidates(text, doc.language)
     sents = windows.sentences(text)
     wanted = {k: windows.windows(sents, k) if "windows" not in ablated() else [s.index for s in sents]
-              for k in windows.TYPES}
+              for k in asked()}
     shown = sorted(set().union(*wanted.values()))
     answers: dict[str, list[Any]] = {k: [] for k in windows.TYPES}
     for batch in windows.batches(shown, sents, MAX_EXCERPT):
         prefix = user_message(doc, names, [sents[i] for i in batch])
-        for kind in windows.TYPES:
+        for kind in asked():
             ids = [i for i in batch if i in set(wanted[kind])]
             for task, model, group in questions(kind, ids, sents, names) if ids else []:
                 msgs = [{"role": "system", "content": SYSTEM},
@@ -177,7 +185,8 @@ def extract_chunk(provider: Provider, doc: Document, text: str, options: Any, no
     from extract.small_records import build  # the record rules live apart from the model calls
 
     extraction = build(answers, names, sents, text, notes, lexicon_on="lexicon" not in ablated(),
-                       roles_on="roles" not in ablated(), published=doc.published)
+                       roles_on="roles" not in ablated(), published=doc.published,
+                       deployment_rules="deployment_finder" not in ablated())
     return extraction  # raw feature scores: calibrated() maps them once the document is merged
 
 

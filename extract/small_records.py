@@ -272,7 +272,8 @@ def _with_adjectives(names: Any, name: str, adjectives: dict[str, Candidate]) ->
     return Candidate(cand.name, cand.kind, cand.country, [*cand.mentions, *adj.mentions])
 
 
-def _deployments(items: list[Any], names: Any, sents: list, text: str, roles_on: bool = True) -> list[Deployment]:
+def _deployments(items: list[Any], names: Any, sents: list, text: str, roles_on: bool = True,
+                 rules: bool = True) -> list[Deployment]:
     out: dict[tuple, Deployment] = {}
     adjectives = {c.name: c for c in find_demonyms(text)}
     for item in items:
@@ -293,7 +294,7 @@ def _deployments(items: list[Any], names: Any, sents: list, text: str, roles_on:
             forces=item.forces.strip() or "forces",
             size=Range(min=item.size, max=item.size) if item.size and item.size > 0 else None,
             certainty=item.certainty, confidence=calibrate.raw_score("deployments", features))
-    if roles_on:
+    if roles_on and rules:
         _found_deployments(out, names, sents, text)
     return list(out.values())
 
@@ -326,7 +327,7 @@ def _actor(cand: Candidate, sents: list, text: str, used: bool) -> Actor:
 
 
 def build(answers: dict[str, list[Any]], names: Any, sents: list, text: str, notes: list[str], lexicon_on: bool,
-          roles_on: bool, published: str | None = None) -> Extraction:
+          roles_on: bool, published: str | None = None, deployment_rules: bool = True) -> Extraction:
     bad: list[windows.Sentence] = []
     if roles_on:  # a line addressed to machines states no fact (extract/windows.py injected)
         skip = windows.injected(sents, text)
@@ -335,7 +336,7 @@ def build(answers: dict[str, list[Any]], names: Any, sents: list, text: str, not
         sents = [s if s.index not in skip else windows.Sentence(s.index, s.start, s.start, "") for s in sents]
     transfers = _transfers(answers["transfers"], names, sents, text, notes, lexicon_on, roles_on)
     meetings = _meetings(answers["meetings"], names, sents, text, roles_on, published)
-    deployments = _deployments(answers["deployments"], names, sents, text, roles_on)
+    deployments = _deployments(answers["deployments"], names, sents, text, roles_on, deployment_rules)
     used = {n for t in transfers for n in (t.supplier, t.recipient)} | {
         n for m in meetings for n in m.participants} | {n for d in deployments for n in (d.sender, d.host)}
     direct = {c.name for c in names.all

@@ -60,3 +60,9 @@ def test_inflected_adjectives_of_nationality():
                         ("rusos", "Russia"), ("російських", "Russia"), ("North Korean", "North Korea")]:
         assert demonym_of(word) is not None and demonym_of(word).name == state, word
     assert demonym_of("there") is None
+
+
+def test_the_model_is_asked_about_deployments_only_with_the_rules_switched_off(monkeypatch):
+    assert "deployments" not in small.asked() and "transfers" in small.asked()
+    monkeypatch.setenv("SITREP_SMALL_ABLATE", "deployment_finder")
+    assert "deployments" in small.asked()
