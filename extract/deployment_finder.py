@@ -52,7 +52,7 @@ _HOSTILE = ("invad", "invasion", "attack", "offensive", "occup", "assault", "aga
 # Soldiers trained abroad are not deployed there ("ukrainische Soldaten werden in Deutschland ausgebildet"),
 # unless a verb sends them ("sent … to Russia's Far East for training").
 _TRAIN = ("train", "course", "formation de", "formation des", "ausgebild", "ausbild", "lehrg", "instrui", "cursur",
-          "antren", "entren", "обуч", "تدريب",
+          "antren", "entren", "обуч", "подготовк", "підготовк", "تدريب",
           "تدرب", "培训")
 # "its soldiers", "ses soldats": the party named before them is the sender.
 _OWN = ("its", "their", "ses", "leurs", "sus", "seine", "ihre", "săi", "sale", "своих", "свои", "своїх", "свої")

@@ -26,12 +26,21 @@ MEET = ("met ", "meet", "meeting", "talks", "talked", "summit", "visit", "hosted
         "amtskolleg", "reunión", "reunio", "cumbre", "conversación", "homólogo", "llamada", "встреч", "встрет",
         "переговор", "саммит", "визит", "посети", "телефон", "разговор", "зустр", "саміт", "візит", "відвіда",
         "розмов", "会晤", "会见", "会谈", "峰会", "通话", "通电话", "التقى", "لقاء", "اجتماع", "محادثات", "قمة",
-        "اتصال", "هاتفي", "نظيره")
+        "اتصال", "هاتفي", "نظيره",
+        # receiving a visitor, sitting down with, conversing; Italian
+        "received ", "receives ", "welcomed", "sat down with", "convers", "su par ", "empfing", "empfangen",
+        "recibió", "recibio", "accueilli", "incontr", "colloqui", "telefonat", "vertice", "принял ", "принимал",
+        "прийняв", "приймав", "استقبل", "مباحثات")
 MAX_PEOPLE = 4
 # "The two leaders", "der beiden", "les deux", "cei doi", "обоих", "两人": the persons of this sentence and
 # the one before it.
 _THE_TWO = re.compile(r"(?:^| )(?:the two|both leaders|die beiden|der beiden|beide|les deux|cei doi|celor doi|"
-                      r"los dos|ambos|оба|обоих|обидва|двоє)(?: |$)|两人|双方")
+                      r"los dos|ambos|оба|обоих|обидва|двоє|الرئيسان|الوزيران|الجانبان|الزعيمان)(?: |$)|两人|双方")
+# A subject pronoun before the meeting verb ("he and Vladimir Putin held talks", "он встречался с …"):
+# the person is the one the sentence before names. Not "el": it is also the Spanish article.
+_PRONOUNS = frozenset(lexicon.key(w) for w in (
+    "he", "she", "il", "elle", "er", "sie", "ella", "ea", "он", "она", "він", "вона",
+    "هو", "هي", "他", "她"))
 _SPOKES = tuple(lexicon.key(w) for w in (
     "spokesman", "spokeswoman", "spokesperson", "porte-parole", "purtător de cuvânt", "purtatorul de cuvant",
     "sprecher", "portavoz", "пресс-секретар", "речник", "发言人", "المتحدث"))
@@ -135,7 +144,7 @@ def find(names: Any, sents: list[Sentence]) -> list[tuple[list[str], Sentence]]:
         if len(people) < 2 and _THE_TWO.search(lexicon.key(sentence.text)) and sentence.index > 0:
             both = persons_in(names, sents, sentence.index - 1, sentence.index)  # "the two leaders signed"
             people = both if len(both) == 2 else people
-        if len(people) == 1 and subjectless(sentence.text) and sentence.index > 0:
+        if len(people) == 1 and (subjectless(sentence.text) or pronoun_subject(sentence.text)) and sentence.index > 0:
             before = [p for p in persons_in(names, sents, sentence.index - 1, sentence.index - 1) if p not in people]
             people = [before[0], *people] if len(before) == 1 else people  # "S-a întâlnit … cu președintele rus"
         if 2 <= len(people) <= MAX_PEOPLE:
@@ -156,6 +165,16 @@ def subjectless(sentence: str) -> bool:
         return False
     head = words[0]
     return any(head.startswith(lexicon.key(s).strip()) for s in MEET if not _CJK.search(s))
+
+
+def pronoun_subject(sentence: str) -> bool:
+    """A subject pronoun stands before the sentence's first meeting word ("On 13 September he and
+    Vladimir Putin held talks", "В сентябре он встречался с Владимиром Путиным")."""
+    words = lexicon.key(sentence).split()
+    for i, word in enumerate(words):
+        if says_met(" ".join(words[i:i + 3])) and not _CJK.search(word):
+            return any(w in _PRONOUNS for w in words[:i])
+    return False
 
 
 def jaccard(a: list[str], b: list[str]) -> float:

@@ -98,3 +98,19 @@ def test_the_two_leaders_are_the_persons_of_this_sentence_and_the_last():
     names = small.candidates(text + " Kim Jong Un leads North Korea.", "en")
     found = meeting_finder.find(names, windows.sentences(text))
     assert [sorted(p) for p, _ in found] == [["Kim Jong Un", "Vladimir Putin"]]  # "Kim": a known family name
+
+
+def test_a_pronoun_subject_is_the_person_of_the_sentence_before():
+    text = ("Moscow, 14 September 2023\n\nKim Jong Un arrived at the Vostochny Cosmodrome by armoured train. "
+            "On 13 September he and Vladimir Putin held talks for several hours.")
+    found = [sorted(p) for p, _ in meeting_finder.find(small.candidates(text, "en"), windows.sentences(text))]
+    assert found == [["Kim Jong Un", "Vladimir Putin"]]
+
+
+def test_receiving_a_visitor_and_speaking_by_phone_are_meetings():
+    for text, lang in [("Madrid, 2 April 2025\n\nEl miércoles, Gustavo Petro conversó por teléfono con el primer "
+                        "ministro sueco, Ulf Kristersson.", "es"),
+                       ("Moscow, 10 December 2024\n\nВ тот же день министра обороны Индии Раджнатха Сингха "
+                        "принял в Кремле Владимир Путин.", "ru")]:
+        names = small.candidates(text, lang)
+        assert [len(p) for p, _ in meeting_finder.find(names, windows.sentences(text))] == [2], text
