@@ -29,20 +29,24 @@ _ENDINGS = (
 )
 
 
+# Regular forms that are also common words ("germane" to a question, a "ruse").
+_WORDS = frozenset({"germane", "ruses", "polskiega"})
+
+
 @cache
 def _forms() -> dict[str, lexicon.ActorEntry]:
     """Every listed single-word Latin-script adjective with its regular inflected forms."""
     table = lexicon.demonyms()
     out: dict[str, lexicon.ActorEntry] = {}
     for word, entry in table.items():
-        if " " in word or not ("a" <= word[:1] <= "z"):
+        if " " in word or not ("a" <= word[:1] <= "z") or len(word) < 5:
             continue
         for ending, others in _ENDINGS:
             if word.endswith(ending) and len(word) > len(ending) + 2:
                 for other in others:
                     out.setdefault(lexicon.key(word[: len(word) - len(ending)] + other), entry)
                 break
-    return {k: v for k, v in out.items() if k not in table}
+    return {k: v for k, v in out.items() if k not in table and k not in _WORDS}
 
 
 def demonym_of(word: str) -> lexicon.ActorEntry | None:
