@@ -25,7 +25,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, Field, create_model
 
-from extract import calibrate, person_forms, roles, slots, windows
+from extract import calibrate, person_forms, roles, windows
 from extract.llm import ExtractionFailed, ReaskPolicy, reask_defaults, structured
 from extract.load import Document
 from extract.mentions import Candidate, find_actors, find_demonyms, find_persons
@@ -41,7 +41,7 @@ MAX_QUOTE = 300
 MAX_ANSWER_TOKENS = 700  # about ten records; the grammar cannot stop a model that keeps listing
 # Ingredients that can be switched off for the ablation table (SITREP_SMALL_ABLATE=a,b); part of the
 # run's identity through variant().
-ABLATIONS = ("windows", "lexicon", "roles", "persons", "caps", "slots", "deployment_finder")
+ABLATIONS = ("windows", "lexicon", "roles", "persons", "caps", "deployment_finder")
 # Records per answer. A window batch rarely states more than three meetings or deployments, and the
 # 1.5B model, once past them, repeats itself until the token limit (the loop guard fired 14 times in
 # 25 dev articles, nearly all in these two lists). Transfers keep a long cap: lists of systems are real.
@@ -142,21 +142,6 @@ def response_model(kind: str, sentence_ids: list[int], names: Names) -> type[Bas
     return create_model(f"{kind.title()}Answer", **{kind: (list[item], Field(default_factory=list, max_length=cap))})
 
 
-def questions(kind: str, ids: list[int], sents: list[windows.Sentence], names: Names
-              ) -> list[tuple[str, type[BaseModel], list[Any]]]:
-    """(question, schema, slots) for one event type of one window batch. Transfers are asked per named
-    system when the batch's transfer sentences name any (extract/slots.py), in groups of MAX_SLOTS;
-    otherwise, and for the other types, as one list."""
-    found = slots.weapons(sents, ids) if kind == "transfers" and "slots" not in ablated() else []
-    item = item_model(kind, ids, names) if found else None
-    if item is None:
-        model = response_model(kind, ids, names)
-        return [(TASKS[kind], model, [])] if model is not None else []
-    party = item.model_fields["supplier"].annotation
-    groups = [found[i:i + slots.MAX_SLOTS] for i in range(0, len(found), slots.MAX_SLOTS)]
-    return [(TASKS["slots"], slots.response_model(group, party, item), group) for group in groups]
-
-
 def _short() -> Any:
     """A free-text field the grammar ends after SHORT_TEXT characters (unbounded with caps ablated)."""
     return str if "caps" in ablated() else Annotated[str, Field(max_length=SHORT_TEXT)]
@@ -176,12 +161,13 @@ def extract_chunk(provider: Provider, doc: Document, text: str, options: Any, no
         prefix = user_message(doc, names, [sents[i] for i in batch])
         for kind in asked():
             ids = [i for i in batch if i in set(wanted[kind])]
-            for task, model, group in questions(kind, ids, sents, names) if ids else []:
-                msgs = [{"role": "system", "content": SYSTEM},
-                        {"role": "user", "content": f"{prefix}\n\n{task}"}]
-                answer = _call(provider, msgs, model, options, notes, usage)
-                if answer is not None:
-                    answers[kind] += slots.stated(answer, group) if group else getattr(answer, kind, [])
+            model = response_model(kind, ids, names) if ids else None
+            if model is None:
+                continue
+            msgs = [{"role": "system", "content": SYSTEM},
+                    {"role": "user", "content": f"{prefix}\n\n{TASKS[kind]}"}]
+            answer = _call(provider, msgs, model, options, notes, usage)
+            answers[kind] += getattr(answer, kind, []) if answer is not None else []
     from extract.small_records import build  # the record rules live apart from the model calls
 
     extraction = build(answers, names, sents, text, notes, lexicon_on="lexicon" not in ablated(),

@@ -32,8 +32,9 @@ def test_the_store_keeps_the_raw_score_beside_the_calibrated_one(tmp_path, monke
     from extract.store import Store
 
     article = "Kyiv, 1 May 2024\n\nGermany delivered a third Patriot system to Ukraine on Monday.\n"
-    answer = {"Patriot": {"supplier": "Germany", "recipient": "Ukraine", "quantity": None, "status": "delivered",
-                          "certainty": "confirmed"}}  # the per-system question (extract/slots.py)
+    answer = {"transfers": [{"sentence": 1, "supplier": "Germany", "recipient": "Ukraine", "weapon": "Patriot",
+                             "category": "air_defence", "quantity": None, "status": "delivered",
+                             "certainty": "confirmed"}]}
     (tmp_path / "f.json").write_text(json.dumps({"match": ["Germany delivered"], "responses": [json.dumps(answer)]}))
     provider = make_provider("replay", fixtures=tmp_path)
     monkeypatch.setattr(calibrate, "PATH", tmp_path / "calibration.json")

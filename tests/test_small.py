@@ -12,13 +12,6 @@ from extract.pipeline import Options, extract_document, run_info
 from extract.providers import make_provider
 
 
-@pytest.fixture(autouse=True)
-def _list_answers(monkeypatch):
-    """These tests pin the record rules on list answers (the question asked when a passage names no
-    known system); the per-system slots have their own tests in test_small_slots.py."""
-    monkeypatch.setenv("SITREP_SMALL_ABLATE", "slots")
-
-
 def _run(tmp_path, article: str, answers: list[dict], match: str):
     (tmp_path / "f.json").write_text(json.dumps({"match": [match], "responses": [json.dumps(a) for a in answers]}))
     provider = make_provider("replay", fixtures=tmp_path)

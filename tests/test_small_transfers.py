@@ -5,19 +5,10 @@ stands in for the model with answers written here."""
 
 import json
 
-import pytest
-
 from extract import lexicon, mentions, small, transfer_finder, windows
 from extract.load import document_from_text
 from extract.pipeline import Options, extract_document
 from extract.providers import make_provider
-
-
-@pytest.fixture(autouse=True)
-def _list_answers(monkeypatch):
-    """These tests pin the record rules on list answers (the question asked when a passage names no
-    known system); the per-system slots have their own tests in test_small_slots.py."""
-    monkeypatch.setenv("SITREP_SMALL_ABLATE", "slots")
 
 
 def _run(tmp_path, article: str, answers: list[dict], match: str):
