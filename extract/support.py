@@ -20,6 +20,8 @@ from schemas.fields import ActorKind
 from schemas.names import country_for_name, country_names
 from schemas.records import Actor, Extraction
 
+_CJK = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af]")
+
 
 def _labels(actor: Actor) -> list[str]:
     labels = [actor.name, *actor.aliases]
@@ -28,12 +30,15 @@ def _labels(actor: Actor) -> list[str]:
     code = actor.country or (country_for_name(actor.name) if actor.kind == ActorKind.state else None)
     if code and actor.kind == ActorKind.state:
         labels += list(country_names(code))
-    return [label for label in labels if len(label.strip()) >= 3]
+    return [label for label in labels if len(label.strip()) >= (2 if _CJK.search(label) else 3)]  # 普京
 
 
 def mentioned(label: str, folded_text: str) -> bool:
-    """Whole-word occurrence after case, diacritic and punctuation folding."""
+    """Whole-word occurrence after case, diacritic and punctuation folding; a Chinese, Japanese or
+    Korean name anywhere (no spaces between words: "习近平" in "国家主席习近平同普京会谈")."""
     needle = fold(label, deep=True)[0].strip()
+    if needle and _CJK.search(needle):
+        return needle in folded_text
     return bool(needle) and re.search(rf"(?<!\w){re.escape(needle)}(?!\w)", folded_text) is not None
 
 

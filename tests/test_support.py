@@ -77,3 +77,15 @@ def test_a_country_named_in_the_article_language_is_supported():
     kept, notes = drop_unsupported(raw, text)
     assert [a.name for a in kept.actors] == ["Armenia", "India"]
     assert notes == ["dropped actor 'Belgium': neither its name nor its evidence occurs in the article"]
+
+
+def test_a_chinese_name_is_found_inside_unspaced_text():
+    text = "国家主席习近平5月16日在北京同俄罗斯总统普京举行会谈。"
+    raw = Extraction.model_validate({"actors": [
+        _actor("Xi Jinping", text, kind="person", aliases=["习近平"]),
+        _actor("Vladimir Putin", text, kind="person", aliases=["普京"]),
+        _actor("Antony Blinken", text, kind="person", aliases=["布林肯"]),  # not in this text
+    ]})
+    kept, notes = drop_unsupported(raw, text)
+    assert [a.name for a in kept.actors] == ["Xi Jinping", "Vladimir Putin"]
+    assert len(notes) == 1 and "Antony Blinken" in notes[0]
