@@ -1,8 +1,9 @@
-"""Deployments the small model did not state, from sentences whose forces and host are plain.
+"""Deployments read by rule from sentences whose forces and host are plain: the small strategy does
+not ask the model about them (extract/small.py `asked`).
 
-Why: asked which forces one party sends to another, the 1.5B model mostly answers with weapons,
-with the sentence's first two states, or with nothing: on three splits nobody tuned on it found 1
-of 11 required deployments. The facts themselves are written in a few fixed shapes: a nationality
+Why: asked which forces one party sends to another, the 1.5B model mostly answered with weapons or
+with the sentence's first two states: on the three splits written after dev it found 1 of 15
+required deployments. The facts themselves are written in a few fixed shapes: a nationality
 next to a word for soldiers ("10,000 North Korean soldiers", "militari români", "environ 700
 militaires français") or a state that sends, deploys or stations them ("North Korea had sent 1,500
 special forces soldiers"), and the host after "in"/"to"/"spre"/"в" or "alongside" ("to Russia",
@@ -26,7 +27,7 @@ PEOPLE = ("soldier", "troop", "personnel", "mercenar", "instructor", "adviser", 
           "special forces", "military technicians", "contingent", "battalion", "brigade", "regiment",
           "militari", "trupe", "soldaț", "soldati", "soldats", "militaires", "troupes", "techniciens militaires",
           "instructeurs", "soldaten", "truppen", "kräfte", "tropas", "soldados", "efectivos", "militares",
-          "солдат", "военнослужащ", "военны", "войск", "наемник", "найманц", "військов", "бійц", "солдат",
+          "солдат", "военнослужащ", "военны", "войск", "наемник", "найманц", "військов", "бійц",
           "контингент", "جنود", "جندي", "قوات", "عناصر", "مرتزق", "士兵", "军队", "部队")
 # Words that put a party where the forces are or go ("in Russia", "spre Polonia", "в Россию").
 _HOST = ("in", "into", "to", "at", "în", "spre", "en", "au", "aux", "dans", "nach", "im", "hacia",
@@ -42,7 +43,7 @@ _PLACES = ("territor", "soil", "base", "region", "teritori", "baz", "région", "
            "منطقة")
 # Verbs that send or station forces; the party named before one of them is the sender.
 _SEND = ("send", "sent", "deploy", "station", "dispatch", "trimi", "dislocat", "desfășur", "desfasur", "envoy",
-         "déploy", "deploy", "stationn", "entsandt", "entsend", "verleg", "stationier", "envi", "despleg",
+         "déploy", "stationn", "entsandt", "entsend", "verleg", "stationier", "envi", "despleg",
          "desplieg", "направ", "отправ", "переброс", "размест", "развер", "розгорн", "розмісти", "надісл",
          "أرسل", "ترسل", "نشر", "تنشر", "وأرسل", "وترسل", "ونشر", "وتنشر", "派遣", "部署")
 # Fighting against the host: forces on its soil are not sent to it.

@@ -300,8 +300,8 @@ def _deployments(items: list[Any], names: Any, sents: list, text: str, roles_on:
 
 
 def _found_deployments(out: dict[tuple, Deployment], names: Any, sents: list, text: str) -> None:
-    """Deployments the model did not state, from sentences whose forces and host are plain
-    (extract/deployment_finder.py)."""
+    """Deployments read from sentences whose forces and host are plain (extract/deployment_finder.py):
+    by default the only ones, since the model is not asked; with the model asked, those it missed."""
     for sender, host, sentence in deployment_finder.find(names, sents):
         if (sender, host) in out:
             continue
