@@ -55,7 +55,8 @@ def _transfers(items: list[Any], names: Any, sents: list, text: str, notes: list
         sentence = _weapon_sentence(item.weapon, sents, item.sentence) if roles_on else sents[item.sentence]
         supplier, recipient = item.supplier, item.recipient
         if roles_on:
-            supplier, recipient = _repair_parties(supplier, recipient, names, sents, sentence, item.sentence)
+            supplier, recipient = _repair_parties(supplier, recipient, names, sents, sentence, item.sentence,
+                                                  lexicon.weapon(item.weapon) if lexicon_on else None)
         if roles_on:
             supplier, recipient = _home_state(supplier, names), _home_state(recipient, names)
         if supplier == recipient:
@@ -95,7 +96,7 @@ def _transfers(items: list[Any], names: Any, sents: list, text: str, notes: list
             quantity=Range(min=item.quantity, max=item.quantity) if item.quantity and item.quantity > 0 else None,
             status=item.status, certainty=item.certainty, confidence=calibrate.raw_score("transfers", features)))
         if roles_on and lexicon_on:
-            for other, where in siblings(sents, {sentence.index, item.sentence}):
+            for other, where in siblings(sents, {sentence.index, item.sentence}, text):
                 features = {**features, "lexicon": True, "weapon_in_sentence": False}
                 _add(out, Transfer(evidence=[_quote(text, where)], supplier=supplier, recipient=recipient,
                                    weapon=other, status=item.status, certainty=item.certainty,
@@ -163,12 +164,14 @@ def _mentioned(cand: Candidate, sentence: windows.Sentence) -> int | None:
 
 
 def _repair_parties(supplier: str, recipient: str, names: Any, sents: list, sentence: windows.Sentence,
-                    cited: int) -> tuple[str, str]:
+                    cited: int, entry: lexicon.WeaponEntry | None = None) -> tuple[str, str]:
     """A role filled with a party named nowhere near the fact (the cited sentence, the weapon's
     sentence and their neighbours) is refilled from the parties the weapon's sentence does name
     (the model tends to pick the first name of the list): the one named first for the supplier,
     the other for the recipient; the direction rule runs afterwards. A party named in a neighbour
-    is kept: "Tras la reunión, Sánchez anunció …" names no state, yet Spain is the supplier."""
+    is kept: "Tras la reunión, Sánchez anunció …" names no state, yet Spain is the supplier; so is a
+    supplier that builds the weapon (the lexicon's origin): France for the FDI frigates of a French
+    communiqué that names only the buyer."""
     present = sorted((pos, c.name) for c in names.parties if (pos := _mentioned(c, sentence)) is not None
                      and not roles.preceded_by(sentence.text, pos - sentence.start, roles.LOCATIVE))
     named = [n for _, n in present]
@@ -179,7 +182,8 @@ def _repair_parties(supplier: str, recipient: str, names: Any, sents: list, sent
                     and c.country]  # "Lloyd Austin said …" speaks for the United States
         return any(_near(c, sents, i) for c in [cand, *speakers] for i in (cited, sentence.index))
 
-    if supplier not in named and not near(supplier):
+    maker = entry is not None and entry.origin is not None and origin.country(names, supplier) == entry.origin
+    if supplier not in named and not near(supplier) and not maker:
         supplier = next((n for n in named if n != recipient), supplier)
     if recipient not in named and not near(recipient):
         recipient = next((n for n in named if n != supplier), recipient)

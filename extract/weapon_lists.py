@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from functools import cache
 
 from extract import lexicon
 from extract.windows import Sentence
@@ -23,21 +24,27 @@ _ITEM_END = re.compile(r"\s*(?:[,;:(]|\s(?:for|to|that|which|pour|afin|para|für
                        re.IGNORECASE | re.DOTALL)
 
 
-def list_members(sents: list[Sentence], index: int) -> list[Sentence]:
+def list_members(sents: list[Sentence], index: int, text: str = "") -> list[Sentence]:
     """The bullet items of the list a sentence heads (it ends with ":") or belongs to; [] when it is
-    in no list."""
+    in no list. With the text, a sentence that goes on on its item's line ("- FDI : quatre unités ;
+    la première …" is cut at the semicolon) stays part of that item instead of ending the list."""
+    @cache
+    def item(i: int) -> bool:
+        return bool(_BULLET.match(sents[i].text)) or (
+            bool(text) and i > 0 and "\n" not in text[sents[i - 1].end:sents[i].start] and item(i - 1))
+
     start = index
     if not sents[index].text.rstrip().endswith(":"):
-        if not _BULLET.match(sents[index].text):
+        if not item(index):
             return []
-        while start > 0 and _BULLET.match(sents[start - 1].text):
+        while start > 0 and item(start - 1):
             start -= 1
         start -= 1  # the header, when there is one
     items = []
-    for s in sents[start + 1:]:
-        if not _BULLET.match(s.text):
+    for i in range(start + 1, len(sents)):
+        if not item(i):
             break
-        items.append(s)
+        items.append(sents[i])
     return items
 
 
@@ -68,12 +75,12 @@ def generic_weapons(text: str) -> list[lexicon.WeaponEntry]:
     return [e for e in lexicon.weapons_in(text) if _is_generic(e)]
 
 
-def siblings(sents: list[Sentence], around: set[int]) -> Iterator[tuple[Weapon, Sentence]]:
+def siblings(sents: list[Sentence], around: set[int], text: str = "") -> Iterator[tuple[Weapon, Sentence]]:
     """Every weapon named in the given sentences and in the lists they head or belong to, with the
     sentence that names it."""
     seen: set[int] = set()
     for index in sorted(around):
-        for sentence in [sents[index], *list_members(sents, index)]:
+        for sentence in [sents[index], *list_members(sents, index, text)]:
             if sentence.index in seen:
                 continue
             seen.add(sentence.index)

@@ -121,3 +121,15 @@ def test_each_coordinated_clause_keeps_its_own_parties():
     text = ("Islamabad, 3 May 2025\n\nPakistan remains the largest buyer of Chinese weapons, and it has taken "
             "delivery of J-10C fighters.")
     assert _found(text) == [("China", "Pakistan", "J-10")]
+
+
+def test_a_bullet_item_cut_at_a_semicolon_does_not_end_its_list():
+    from extract.weapon_lists import list_members
+
+    text = ("Athens, 3 March 2025\n\nThe two leaders reviewed the programmes:\n- FDI frigates: four ordered; the "
+            "first is at sea;\n- Aster 30 and Exocet missiles for them;\n- Rafale jets: all delivered.\nThe talks ended.")
+    sents = windows.sentences(text)
+    header = next(s.index for s in sents if s.text.endswith(":"))
+    with_text = [s.text for s in list_members(sents, header, text)]
+    assert with_text[-1].startswith("- Rafale") and any(t.startswith("the first") for t in with_text)
+    assert len(list_members(sents, header)) == 1  # read without the text, the cut item ends the list
