@@ -127,7 +127,8 @@ def test_a_bullet_item_cut_at_a_semicolon_does_not_end_its_list():
     from extract.weapon_lists import list_members
 
     text = ("Athens, 3 March 2025\n\nThe two leaders reviewed the programmes:\n- FDI frigates: four ordered; the "
-            "first is at sea;\n- Aster 30 and Exocet missiles for them;\n- Rafale jets: all delivered.\nThe talks ended.")
+            "first is at sea;\n- Aster 30 and Exocet missiles for them;\n- Rafale jets: all delivered.\n"
+            "The talks ended.")
     sents = windows.sentences(text)
     header = next(s.index for s in sents if s.text.endswith(":"))
     with_text = [s.text for s in list_members(sents, header, text)]
