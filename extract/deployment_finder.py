@@ -66,19 +66,9 @@ _DENY = ("deni", "deny", "reject", "refute", "dismiss", "fake", "démen", "déme
 _NUMBER = re.compile(r"\d{1,3}(?:[ ,.\u00a0\u202f]\d{3})+|\d+")
 
 
-def _has(text: str, stems: tuple[str, ...]) -> list[int]:
-    """Offsets (in the folded text) of the words that start with one of the stems."""
-    folded = f" {lexicon.key(text)} "
-    out = []
-    for stem in stems:
-        k = lexicon.key(stem)
-        out += [m.start() for m in re.finditer(rf"(?<= ){re.escape(k)}", folded)]
-    return sorted(out)
-
-
 def people_word(text: str) -> bool:
     """True when the sentence speaks of soldiers, troops or personnel."""
-    return bool(_has(text, PEOPLE))
+    return roles.has_stem(text, PEOPLE)
 
 
 def _adjective_states(names: Any, sentence: Sentence) -> list[tuple[int, int, str]]:
@@ -109,7 +99,7 @@ def _placed(text: str, start: int, end: int) -> bool:
         return False
     words = list(re.finditer(r"\w+", text))
     near = [m.group() for m in words if m.end() <= start][-2:] + [m.group() for m in words if m.start() >= end][:1]
-    return bool(_has(" ".join(near), _PLACES))
+    return roles.has_stem(" ".join(near), _PLACES)
 
 
 def _named(names: Any, sentence: Sentence) -> list[tuple[int, Any]]:
@@ -144,7 +134,7 @@ def _near_people(text: str, pos: int, span: int = 30) -> bool:
     return people_word(text[max(0, pos - span):pos + span])
 
 
-def _sender(names: Any, sentence: Sentence, named: list[tuple[int, Any]]) -> str | None:
+def _sender(sentence: Sentence, named: list[tuple[int, Any]], adjectives: list[tuple[int, int, str]]) -> str | None:
     """The one party whose forces these are: an armed group or an adjective next to a people word
     ("Wagner mercenaries", "North Korean troops"), else the one party named before "its soldiers" or
     a sending verb (or, in verb-first Arabic, the one party named outside a place)."""
@@ -152,14 +142,13 @@ def _sender(names: Any, sentence: Sentence, named: list[tuple[int, Any]]) -> str
     groups = {c.name for p, c in named if c.kind == "armed_group" and _near_people(text, p)}
     if len(groups) == 1:
         return groups.pop()
-    adjectives = {n for a, b, n in _adjective_states(names, sentence) if _next_to_people(text, a, b)
-                  and not _placed(text, a, b)}
-    if len(adjectives) == 1:
-        return adjectives.pop()
-    if adjectives or groups:
+    nationals = {n for a, b, n in adjectives if _next_to_people(text, a, b) and not _placed(text, a, b)}
+    if len(nationals) == 1:
+        return nationals.pop()
+    if nationals or groups:
         return None
     words = list(re.finditer(r"\w+", text))
-    marks = [m.start() for m in words if _has(m.group(), _SEND)]
+    marks = [m.start() for m in words if roles.has_stem(m.group(), _SEND)]
     marks += [m.start() for i, m in enumerate(words[:-1]) if lexicon.key(m.group()) in _OWN
               and people_word(words[i + 1].group())]
     if not marks:
@@ -171,12 +160,13 @@ def _sender(names: Any, sentence: Sentence, named: list[tuple[int, Any]]) -> str
     return free.pop() if len(free) == 1 and not before and re.search(r"[\u0600-\u06ff]", text) else None
 
 
-def _host(names: Any, sentence: Sentence, named: list[tuple[int, Any]], sender: str) -> str | None:
+def _host(sentence: Sentence, named: list[tuple[int, Any]], adjectives: list[tuple[int, int, str]],
+          sender: str) -> str | None:
     """The one other party the forces fight beside ("alongside the M23 rebels", "alături de forțele
     ucrainene"), else the one the sentence puts them in or sends them to."""
     text = sentence.text
-    adjectives = [(a, b, n) for a, b, n in _adjective_states(names, sentence) if n != sender]
-    if _has(text, _FIGHT):  # "servent aux côtés des Français" in Romania: Romania hosts them
+    adjectives = [(a, b, n) for a, b, n in adjectives if n != sender]
+    if roles.has_stem(text, _FIGHT):  # "servent aux côtés des Français" in Romania: Romania hosts them
         beside = {c.name for p, c in named if c.name != sender and _after(text, p, _ALONGSIDE, 1)}
         beside |= {n for a, _, n in adjectives if _after(text, a, _ALONGSIDE, 2)}
         if len(beside) == 1:
@@ -202,7 +192,7 @@ def size(text: str) -> int | None:
     if not numbers:
         return None
     value = int(re.sub(r"\D", "", numbers[-1].group()))
-    if _has(head[numbers[-1].end():], _THOUSAND):  # "до 2 тисяч", "3 mii de militari"
+    if roles.has_stem(head[numbers[-1].end():], _THOUSAND):  # "до 2 тисяч", "3 mii de militari"
         value *= 1000
     return value if 0 < value < 1_000_000 else None
 
@@ -228,9 +218,9 @@ def forces(text: str) -> str:
 def certainty(sents: list[Sentence], index: int) -> str:
     """denied when the sentence or the one before it denies or rejects something; reported when it
     cites media, intelligence or sources; else confirmed."""
-    if any(_has(s.text, _DENY) for s in sents[max(0, index - 1):index + 1]):
+    if any(roles.has_stem(s.text, _DENY) for s in sents[max(0, index - 1):index + 1]):
         return "denied"
-    return "reported" if _has(sents[index].text, _REPORTED) else "confirmed"
+    return "reported" if roles.has_stem(sents[index].text, _REPORTED) else "confirmed"
 
 
 def find(names: Any, sents: list[Sentence]) -> list[tuple[str, str, Sentence]]:
@@ -238,11 +228,13 @@ def find(names: Any, sents: list[Sentence]) -> list[tuple[str, str, Sentence]]:
     out = []
     for sentence in sents:
         text = sentence.text
-        if not people_word(text) or _has(text, _HOSTILE) or (_has(text, _TRAIN) and not _has(text, _SEND)):
+        trained = roles.has_stem(text, _TRAIN) and not roles.has_stem(text, _SEND)
+        if not people_word(text) or roles.has_stem(text, _HOSTILE) or trained:
             continue
         named = _named(names, sentence)
-        sender = _sender(names, sentence, named)
-        host = _host(names, sentence, named, sender) if sender else None
+        adjectives = _adjective_states(names, sentence)
+        sender = _sender(sentence, named, adjectives)
+        host = _host(sentence, named, adjectives, sender) if sender else None
         if sender and host and (sender, host) not in {(s, h) for s, h, _ in out}:
             out.append((sender, host, sentence))
     return out

@@ -48,7 +48,7 @@ def _known() -> tuple[list[tuple[str, lexicon.ActorEntry]], list[tuple[str, lexi
     forms = [(written, entry) for written, entry, _ in lexicon.actor_surface_forms()
              if entry.kind == "person" and " " in written.strip()]
     return ([(w, e) for w, e in forms if _CYRILLIC.search(w)],
-            [(w, e) for w, e in forms if w.isascii() or not _CYRILLIC.search(w)])
+            [(w, e) for w, e in forms if not _CYRILLIC.search(w)])
 
 
 def known_person(name: str) -> lexicon.ActorEntry | None:

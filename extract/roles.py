@@ -57,13 +57,13 @@ _GIVE = ("give", "gave", "given", "donat", "send", "sent", "transfer", "provid",
 def gives_actively(head: str) -> bool:
     """True when the words up to the second party give, sell or deliver in the active voice: a giving
     verb, no buying verb, no passive "by"/"von"/"de către"/"par"/"por"/"від"/"от" before it."""
-    return (any(_has_stem(head, g) for g in (_GIVE, _SELL)) and not _has_stem(head, _BUY)
-            and not _has_stem(head, _BY))
+    return (any(has_stem(head, g) for g in (_GIVE, _SELL)) and not has_stem(head, _BUY)
+            and not has_stem(head, _BY))
 
 
 def transfer_act(sentence: str) -> bool:
     """True when a word of the sentence gives, sends, sells, delivers or buys."""
-    return any(_has_stem(sentence, group) for group in (_BUY, _SELL, _GIVE))
+    return any(has_stem(sentence, group) for group in (_BUY, _SELL, _GIVE))
 
 
 # Goods on the move ("trains loaded with munitions transiting from X to Y"): with a route that names
@@ -74,13 +74,13 @@ _MOVE = ("transit", "tranzit", "ship", "carr", "load", "încărc", "incarc", "tr
 
 def moves_goods(sentence: str) -> bool:
     """True when a word of the sentence carries, ships or brings something somewhere."""
-    return _has_stem(sentence, _MOVE)
+    return has_stem(sentence, _MOVE)
 
 
 def own_equipment(sentence: str, context: str = "") -> bool:
     """True when the sentence deploys forces and neither it nor its context (the sentences around
     it) gives, sells or buys anything."""
-    return _has_stem(sentence, _DEPLOY) and not any(_has_stem(f"{context} {sentence}", group)
+    return has_stem(sentence, _DEPLOY) and not any(has_stem(f"{context} {sentence}", group)
                                                     for group in (_BUY, _SELL, _GIVE))
 
 
@@ -96,7 +96,7 @@ def direction(sentence: str, supplier_spans: list[tuple[int, int]], recipient_sp
     or the recipient after "from" (in any supported language), and nothing says the opposite. The
     verb's voice does not matter: "X bought K2 from Y" and "Y delivered K2 to X" both put the
     supplier after "from" or before "to"."""
-    if supplier_spans and recipient_spans and _has_stem(sentence, _BUY) and not _has_stem(sentence, _SELL):
+    if supplier_spans and recipient_spans and has_stem(sentence, _BUY) and not has_stem(sentence, _SELL):
         if any(preceded_by(sentence, s, _FROM) for s, _ in [*supplier_spans, *recipient_spans]):
             return any(preceded_by(sentence, s, _FROM) for s, _ in recipient_spans)  # "ordered from Korea"
         if any(preceded_by(sentence, s, _FOR) for s, _ in [*supplier_spans, *recipient_spans]):
@@ -109,7 +109,7 @@ def direction(sentence: str, supplier_spans: list[tuple[int, int]], recipient_sp
     return flip > 0 and keep == 0
 
 
-def _has_stem(sentence: str, stems: tuple[str, ...]) -> bool:
+def has_stem(sentence: str, stems: tuple[str, ...]) -> bool:
     """A word starts with one of the stems; a stem written with a trailing space is a whole word."""
     padded = f" {lexicon.key(sentence)} "
     return any(f" {lexicon.key(stem)}{' ' if stem.endswith(' ') else ''}" in padded for stem in stems)

@@ -107,37 +107,31 @@ def _enum(values: list[str]) -> Any:
     return Literal[tuple(dict.fromkeys(values))]  # type: ignore[valid-type]
 
 
-def item_model(kind: str, sentence_ids: list[int], names: Names) -> type[BaseModel] | None:
-    """One record of an event type for one document; None when the type cannot occur (fewer than
-    two names that could fill its roles)."""
+def response_model(kind: str, sentence_ids: list[int], names: Names) -> type[BaseModel] | None:
+    """The answer schema for one event type of one document; None when the type cannot occur
+    (fewer than two names that could fill its roles)."""
     sentence = _enum(sentence_ids)
     if kind == "transfers":
         if len(names.parties) < 2:
             return None
         party = _enum([c.name for c in names.parties])
-        return create_model("TransferItem", sentence=(sentence, ...), supplier=(party, ...), recipient=(party, ...),
+        item = create_model("TransferItem", sentence=(sentence, ...), supplier=(party, ...), recipient=(party, ...),
                             weapon=(str, ...), category=(Category, ...),
                             quantity=(int | None, None), status=(Status, ...), certainty=(Certainty, ...))
-    if kind == "meetings":
+    elif kind == "meetings":
         if len(names.people) < 2:
             return None
         person = _enum([c.name for c in names.people])
-        return create_model("MeetingItem", sentence=(sentence, ...),
+        item = create_model("MeetingItem", sentence=(sentence, ...),
                             participants=(list[person], Field(min_length=2, max_length=6)),  # type: ignore[valid-type]
                             format=(MeetingFormat, ...), place=(_short() | None, None), certainty=(Certainty, ...))
-    if len(names.forces) < 2:
-        return None
-    force = _enum([c.name for c in names.forces])
-    return create_model("DeploymentItem", sentence=(sentence, ...), sender=(force, ...), host=(force, ...),
-                        forces=(_short(), ...), size=(int | None, None),
-                        certainty=(Certainty, ...))
-
-
-def response_model(kind: str, sentence_ids: list[int], names: Names) -> type[BaseModel] | None:
-    """The answer schema for one event type of one document: a capped list of its records."""
-    item = item_model(kind, sentence_ids, names)
-    if item is None:
-        return None
+    else:
+        if len(names.forces) < 2:
+            return None
+        force = _enum([c.name for c in names.forces])
+        item = create_model("DeploymentItem", sentence=(sentence, ...), sender=(force, ...), host=(force, ...),
+                            forces=(_short(), ...), size=(int | None, None),
+                            certainty=(Certainty, ...))
     cap = 12 if "caps" in ablated() else CAPS[kind]
     return create_model(f"{kind.title()}Answer", **{kind: (list[item], Field(default_factory=list, max_length=cap))})
 

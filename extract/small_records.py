@@ -53,10 +53,10 @@ def _transfers(items: list[Any], names: Any, sents: list, text: str, notes: list
     out: dict[tuple, Transfer] = {}
     for item in items:
         sentence = _weapon_sentence(item.weapon, sents, item.sentence) if roles_on else sents[item.sentence]
+        entry = lexicon.weapon(item.weapon) if lexicon_on else None
         supplier, recipient = item.supplier, item.recipient
         if roles_on:
-            supplier, recipient = _repair_parties(supplier, recipient, names, sents, sentence, item.sentence,
-                                                  lexicon.weapon(item.weapon) if lexicon_on else None)
+            supplier, recipient = _repair_parties(supplier, recipient, names, sents, sentence, item.sentence, entry)
         if roles_on:
             supplier, recipient = _home_state(supplier, names), _home_state(recipient, names)
         if supplier == recipient:
@@ -77,7 +77,6 @@ def _transfers(items: list[Any], names: Any, sents: list, text: str, notes: list
         if roles_on and roles.direction(sentence.text, _spans_in(names.get(supplier), sentence),
                                         _spans_in(names.get(recipient), sentence)):
             supplier, recipient = recipient, supplier
-        entry = lexicon.weapon(weapon_name) if lexicon_on else None
         if roles_on and lexicon_on:
             supplier, recipient = origin.turned(supplier, recipient, entry, names)
         if entry is not None:
